@@ -1,0 +1,2 @@
+//! mcp-mikrotik: an MCP server for MikroTik routers whose tools are WebAssembly plugins.
+pub mod routeros;

@@ -1,0 +1,1 @@
+//! Guest-side helpers for mcp-mikrotik plugins.
