@@ -1,2 +1,9 @@
 //! mcp-mikrotik: an MCP server for MikroTik routers whose tools are WebAssembly plugins.
+//!
+//! - [`routeros`]: the RouterOS API (codec, client, simulated router)
+//! - [`plugins`]: the WebAssembly plugin runtime (sandbox, permissions, limits)
+//! - [`mcp`]: the MCP server over stdio
+//! - [`cli`], [`config`], [`app`]: the command line and its wiring
+pub mod cli;
+pub mod config;
 pub mod routeros;

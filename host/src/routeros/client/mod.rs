@@ -5,36 +5,260 @@
 //! backoff after the session breaks.
 
 mod config;
-pub use config::{ClientConfig, TlsMode};
+mod connect;
+mod framed;
+mod login;
+mod session;
+pub mod tls;
 
-use super::api::{CallError, Request, Response};
+pub use config::{ClientConfig, TlsMode};
+pub use login::challenge_response;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+use tokio::time::{Instant, sleep_until, timeout_at};
+
+use super::api::{CallError, Cut, Request, Response};
+use super::sentence::command_words;
+use session::{Event, Session};
+
+/// First wait before reconnecting after a failed connect; doubles up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// A handle to one router; cheap to clone, safe to share.
 #[derive(Clone)]
 pub struct Client {
-    config: std::sync::Arc<ClientConfig>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ClientConfig,
+    tls: Option<tls::Tls>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    session: Option<Arc<Session>>,
+    failures: u32,
+    retry_at: Option<Instant>,
+    last_error: Option<CallError>,
 }
 
 impl Client {
-    /// A client for one router. Nothing is connected until the first call.
-    pub fn new(config: ClientConfig) -> Self {
-        Self {
-            config: std::sync::Arc::new(config),
+    /// A client for one router. Nothing is connected until the first call; only local
+    /// setup (e.g. an unreadable CA file) can fail here.
+    pub fn new(config: ClientConfig) -> Result<Self, String> {
+        let tls = config.tls.as_ref().map(tls::Tls::new).transpose()?;
+        if matches!(config.tls, Some(TlsMode::Insecure)) {
+            tracing::warn!(
+                router = %config.target(),
+                "TLS certificate verification is OFF (insecure mode): anyone on the path can impersonate the router"
+            );
         }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                tls,
+                state: Mutex::new(State::default()),
+            }),
+        })
     }
 
     /// `host:port` of the router, for messages.
     pub fn target(&self) -> String {
-        self.config.target()
+        self.inner.config.target()
+    }
+
+    /// A live session, connecting (with backoff after failures) if needed.
+    async fn session(&self, deadline: Instant) -> Result<Arc<Session>, CallError> {
+        let mut state = self.inner.state.lock().await;
+        if let Some(s) = &state.session {
+            if s.is_alive() {
+                return Ok(s.clone());
+            }
+        }
+        state.session = None;
+        if let (Some(at), Some(err)) = (state.retry_at, &state.last_error) {
+            if at > deadline {
+                return Err(err.clone());
+            }
+            sleep_until(at).await;
+        }
+        let config = &self.inner.config;
+        let budget = deadline.min(Instant::now() + config.connect_timeout);
+        let budget_len = budget.saturating_duration_since(Instant::now());
+        let opened = timeout_at(budget, connect::open(config, self.inner.tls.as_ref())).await;
+        let result = opened.unwrap_or_else(|_| {
+            Err(CallError::Timeout {
+                router: self.target(),
+                stage: "while connecting to and logging in to".into(),
+                deadline: budget_len,
+            })
+        });
+        match result {
+            Ok(s) => {
+                *state = State {
+                    session: Some(s.clone()),
+                    ..State::default()
+                };
+                tracing::debug!(router = %self.target(), "session opened");
+                Ok(s)
+            }
+            Err(e) => {
+                state.failures += 1;
+                let wait = FIRST_BACKOFF
+                    .saturating_mul(1 << state.failures.min(6).saturating_sub(1))
+                    .min(MAX_BACKOFF);
+                state.retry_at = Some(Instant::now() + wait);
+                state.last_error = Some(e.clone());
+                Err(e)
+            }
+        }
     }
 
     /// Run one command and collect its reply within `request.limits`.
     pub async fn call(&self, request: Request) -> Result<Response, CallError> {
-        let _ = request;
-        Err(CallError::Connection {
-            router: self.target(),
-            cause: "client not implemented yet".into(),
-        })
+        let started = Instant::now();
+        let deadline = started + request.limits.deadline;
+        if !request.command.starts_with('/') {
+            return Err(CallError::BadRequest(format!(
+                "command {:?} must be an API path starting with '/', e.g. /interface/print",
+                request.command
+            )));
+        }
+        if let Some((name, _)) = request
+            .args
+            .iter()
+            .find(|(n, _)| n.is_empty() || n.contains('='))
+        {
+            return Err(CallError::BadRequest(format!(
+                "argument name {name:?} is empty or contains '='"
+            )));
+        }
+        let session = match timeout_at(deadline, self.session(deadline)).await {
+            Ok(r) => r?,
+            Err(_) => {
+                return Err(CallError::Timeout {
+                    router: self.target(),
+                    stage: "while connecting to".into(),
+                    deadline: request.limits.deadline,
+                });
+            }
+        };
+        let Some((tag, mut rx)) = session.register() else {
+            return Err(CallError::Connection {
+                router: self.target(),
+                cause: "the session closed just before the command was sent; try again".into(),
+            });
+        };
+        let guard = InFlight {
+            session: &session,
+            tag,
+            finished: false,
+        };
+        session.send(&command_words(
+            &request.command,
+            &request.args,
+            &request.queries,
+            Some(&tag.to_string()),
+        ));
+        collect(&request, deadline, &mut rx, guard, &self.target()).await
+    }
+}
+
+/// Cancels a command that is dropped or abandoned before its `!done`.
+struct InFlight<'a> {
+    session: &'a Session,
+    tag: u64,
+    finished: bool,
+}
+
+impl InFlight<'_> {
+    fn abandon(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            self.session.cancel(self.tag);
+            self.session.unregister(self.tag);
+        }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.abandon();
+    }
+}
+
+/// Gather events for one command until `!done`, the deadline, or the row cap.
+async fn collect(
+    request: &Request,
+    deadline: Instant,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
+    mut guard: InFlight<'_>,
+    router: &str,
+) -> Result<Response, CallError> {
+    let max_rows = request.limits.max_rows.max(1);
+    let mut response = Response::default();
+    let mut trap: Option<(Option<u8>, String)> = None;
+    loop {
+        let event = tokio::select! {
+            biased;
+            ev = rx.recv() => ev,
+            _ = sleep_until(deadline) => {
+                guard.abandon();
+                response.cut = Some(Cut::Deadline);
+                return Ok(response);
+            }
+        };
+        match event {
+            Some(Event::Row(row)) => {
+                response.rows.push(row);
+                if let Some(observer) = &request.on_row {
+                    (observer.0)(response.rows.len(), response.rows.last().expect("pushed"));
+                }
+                if response.rows.len() >= max_rows {
+                    guard.abandon();
+                    response.cut = Some(Cut::RowCap);
+                    return Ok(response);
+                }
+            }
+            Some(Event::Empty) => response.empty = true,
+            Some(Event::Trap { category, message }) => match &mut trap {
+                Some((_, all)) => {
+                    all.push_str("; ");
+                    all.push_str(&message);
+                }
+                None => trap = Some((category, message)),
+            },
+            Some(Event::Done(done)) => {
+                guard.finished = true;
+                if let Some((category, message)) = trap {
+                    return Err(CallError::Trap {
+                        router: router.to_string(),
+                        command: request.command.clone(),
+                        category,
+                        message,
+                    });
+                }
+                response.done = done;
+                return Ok(response);
+            }
+            Some(Event::Gone(err)) => {
+                guard.finished = true;
+                return Err(err);
+            }
+            None => {
+                guard.finished = true;
+                return Err(CallError::Connection {
+                    router: router.to_string(),
+                    cause: "session closed".into(),
+                });
+            }
+        }
     }
 }
 

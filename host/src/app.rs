@@ -1,0 +1,162 @@
+//! Wiring for the binary: settings → router client (or in-process simulator) → plugin
+//! runtime → what the subcommand asks for.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{Cli, Command, Common, SimArgs};
+use crate::config;
+use crate::mcp;
+use crate::plugins::{Runtime, RuntimeConfig, ToolError};
+use crate::routeros::sim::{Sim, SimConfig, SimHandle};
+use crate::routeros::{Client, ClientConfig, Router};
+
+/// Send logs to stderr; stdout belongs to MCP.
+pub fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Run what the command line asks for; the exit code on success.
+pub async fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        None => serve(cli.common).await,
+        Some(Command::Serve(common)) => serve(common).await,
+        Some(Command::Tools(common)) => list_tools(common).await,
+        Some(Command::Call {
+            tool,
+            arguments,
+            json,
+            common,
+        }) => call(common, &tool, &arguments, json).await,
+        Some(Command::Sim(args)) => {
+            init_logging(&args.log);
+            crate::routeros::sim::run(sim_config(&args)).await?;
+            Ok(0)
+        }
+    }
+}
+
+fn sim_config(args: &SimArgs) -> SimConfig {
+    SimConfig {
+        listen: args.listen,
+        tls_listen: args.tls_listen,
+        user: args.user.clone(),
+        password: args.password.clone(),
+        version: args.ros_version.clone(),
+        legacy_login: args.legacy_login,
+        send_empty: !args.no_empty && !args.ros6,
+        ros6: args.ros6,
+        routes: args.routes,
+        leases: args.leases,
+        ..SimConfig::default()
+    }
+}
+
+/// Everything a subcommand needs: the runtime, and the simulator kept alive in demo mode.
+struct Setup {
+    runtime: Arc<Runtime>,
+    _sim: Option<SimHandle>,
+}
+
+async fn setup(common: &Common) -> Result<Setup> {
+    init_logging(&common.log);
+    let deadline = config::deadline(common)?;
+    let read_only = config::read_only(common)?;
+    let (client_config, sim) = if common.demo {
+        let sim = Sim::start(SimConfig::default())
+            .await
+            .context("starting the simulated router for --demo")?;
+        let addr = sim.addr();
+        tracing::info!(%addr, "demo mode: using the built-in simulated router");
+        let cfg = ClientConfig::new(addr.ip().to_string(), addr.port(), "admin", "");
+        (cfg, Some(sim))
+    } else {
+        (config::client_config(&common.router)?, None)
+    };
+    tracing::info!(router = %client_config.target(), user = %client_config.user, tls = client_config.tls.is_some(), read_only, "router settings");
+    let client = Client::new(client_config).map_err(anyhow::Error::msg)?;
+    let router: Arc<dyn Router> = Arc::new(client);
+    let runtime_config = RuntimeConfig {
+        deadline,
+        read_only,
+        plugin_dir: common.server.plugin_dir.clone().or_else(default_plugin_dir),
+        ..RuntimeConfig::default()
+    };
+    let (runtime, warnings) = Runtime::load(runtime_config, router).await?;
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    Ok(Setup {
+        runtime: Arc::new(runtime),
+        _sim: sim,
+    })
+}
+
+fn default_plugin_dir() -> Option<std::path::PathBuf> {
+    dirs::data_dir().map(|d| d.join("mcp-mikrotik").join("plugins"))
+}
+
+async fn serve(common: Common) -> Result<i32> {
+    let setup = setup(&common).await?;
+    tracing::info!(
+        tools = setup.runtime.tools().len(),
+        "serving MCP on stdio"
+    );
+    mcp::serve_stdio(mcp::Server::new(setup.runtime.clone())).await?;
+    Ok(0)
+}
+
+async fn list_tools(common: Common) -> Result<i32> {
+    let setup = setup(&common).await?;
+    let tools = setup.runtime.tools();
+    let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
+    println!("{:width$}  {:6}  {:8}  DESCRIPTION", "TOOL", "ACCESS", "PLUGIN");
+    for t in tools {
+        let access = match t.effect {
+            crate::plugins::Effect::Reads => "read",
+            crate::plugins::Effect::Writes => "write",
+            crate::plugins::Effect::Any => "any",
+        };
+        let first_sentence = t.description.split(". ").next().unwrap_or("");
+        println!(
+            "{:width$}  {:6}  {:8}  {}",
+            t.name, access, t.plugin, first_sentence
+        );
+    }
+    Ok(0)
+}
+
+async fn call(common: Common, tool: &str, arguments: &str, json: bool) -> Result<i32> {
+    let args: serde_json::Value = serde_json::from_str(arguments)
+        .with_context(|| format!("arguments must be a JSON object, got {arguments:?}"))?;
+    if !args.is_object() {
+        bail!("arguments must be a JSON object like '{{\"status\":\"bound\"}}', got {arguments}");
+    }
+    let setup = setup(&common).await?;
+    match setup.runtime.call(tool, args, None).await {
+        Ok(out) => {
+            if json {
+                let value = out.structured.unwrap_or(serde_json::Value::Null);
+                println!("{}", serde_json::to_string_pretty(&value)?);
+            } else {
+                println!("{}", out.text);
+            }
+            Ok(0)
+        }
+        Err(ToolError::Failed(msg)) => {
+            eprintln!("error: {msg}");
+            Ok(1)
+        }
+        Err(e @ (ToolError::UnknownTool(_) | ToolError::InvalidArguments(_))) => {
+            eprintln!("error: {e}");
+            Ok(2)
+        }
+    }
+}

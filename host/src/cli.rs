@@ -1,0 +1,146 @@
+//! Command-line interface: flags (each with its environment variable) and subcommands.
+//!
+//! The environment variables of the original Python server (`ROUTEROS_HOST`, `ROUTEROS_USER`,
+//! `ROUTEROS_PASSWORD`, `ROUTEROS_PORT`, `ROUTEROS_USE_SSL`) work unchanged; flags override them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// MCP server for MikroTik RouterOS; every tool is a sandboxed WebAssembly plugin.
+///
+/// With no subcommand it serves MCP on stdio.
+#[derive(Debug, Parser)]
+#[command(name = "mcp-mikrotik", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by `serve`, `tools` and `call`.
+#[derive(Debug, Args)]
+pub struct Common {
+    #[command(flatten)]
+    pub router: RouterArgs,
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Start the simulated router in-process and point the server at it.
+    #[arg(long)]
+    pub demo: bool,
+    /// Log filter for stderr (e.g. `info`, `debug`, `mcp_mikrotik=trace`).
+    #[arg(long, env = "MCP_MIKROTIK_LOG", default_value = "info")]
+    pub log: String,
+}
+
+/// What to do (default: serve MCP on stdio).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP over stdio (the default).
+    Serve(Common),
+    /// Print the available tools as a table.
+    Tools(Common),
+    /// Run one tool and print its text result (exit code 1 when the tool reports an error).
+    Call {
+        /// Tool name, e.g. mikrotik_get_interfaces.
+        tool: String,
+        /// Arguments as a JSON object, e.g. '{"status":"bound"}'.
+        #[arg(default_value = "{}")]
+        arguments: String,
+        /// Print the structured JSON result instead of the text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Run the simulated RouterOS router until stopped (Ctrl-C).
+    Sim(SimArgs),
+}
+
+/// Where the router is and how to log in.
+#[derive(Debug, Args)]
+pub struct RouterArgs {
+    /// Router address: IPv4, IPv6 or hostname.
+    #[arg(long, env = "ROUTEROS_HOST", default_value = "192.168.88.1")]
+    pub host: String,
+    /// API port (default 8728, or 8729 with TLS).
+    #[arg(long, env = "ROUTEROS_PORT")]
+    pub port: Option<String>,
+    /// RouterOS user (a dedicated user in a read-only group is best).
+    #[arg(long, env = "ROUTEROS_USER", default_value = "admin")]
+    pub user: String,
+    /// File holding the password (first line). Prefer this or ROUTEROS_PASSWORD_FILE over
+    /// ROUTEROS_PASSWORD.
+    #[arg(long, env = "ROUTEROS_PASSWORD_FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Use api-ssl (TLS). Values: true/false/1/0/yes/no.
+    #[arg(long = "ssl", env = "ROUTEROS_USE_SSL", num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub use_ssl: Option<String>,
+    /// Trust the CA certificate(s) in this PEM file for api-ssl.
+    #[arg(long, env = "ROUTEROS_TLS_CA")]
+    pub tls_ca: Option<PathBuf>,
+    /// Accept exactly the router certificate with this SHA-256 fingerprint (hex, colons optional).
+    #[arg(long, env = "ROUTEROS_TLS_FINGERPRINT")]
+    pub tls_fingerprint: Option<String>,
+    /// Do not verify the router's certificate at all (insecure; prefer --tls-fingerprint).
+    #[arg(long, env = "ROUTEROS_TLS_INSECURE", num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub tls_insecure: Option<String>,
+}
+
+/// How the server runs tools.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Refuse every write to the router and hide tools that write.
+    #[arg(long, env = "ROUTEROS_READ_ONLY", num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub read_only: Option<String>,
+    /// Directory of extra plugins (*.wasm).
+    #[arg(long, env = "MCP_MIKROTIK_PLUGIN_DIR")]
+    pub plugin_dir: Option<PathBuf>,
+    /// Deadline of one tool call, in seconds.
+    #[arg(long, env = "MCP_MIKROTIK_TIMEOUT", default_value = "30")]
+    pub timeout: String,
+}
+
+/// Options of `mcp-mikrotik sim`.
+#[derive(Debug, Args)]
+#[command(disable_version_flag = true)]
+pub struct SimArgs {
+    /// Plain API listen address (loopback).
+    #[arg(long, default_value = "127.0.0.1:8728")]
+    pub listen: SocketAddr,
+    /// api-ssl listen address (a certificate is generated at start).
+    #[arg(long)]
+    pub tls_listen: Option<SocketAddr>,
+    /// User the simulated router accepts.
+    #[arg(long, default_value = "admin")]
+    pub user: String,
+    /// Password the simulated router accepts.
+    #[arg(long, default_value = "")]
+    pub password: String,
+    /// RouterOS version to report.
+    #[arg(long = "version", default_value = "7.20.6")]
+    pub ros_version: String,
+    /// Behave like RouterOS before 6.43 (MD5 challenge login).
+    #[arg(long)]
+    pub legacy_login: bool,
+    /// Do not send `!empty` (act like RouterOS before 7.18).
+    #[arg(long)]
+    pub no_empty: bool,
+    /// RouterOS 6 mode: legacy wireless menu, no wifi menu, no `!empty`.
+    #[arg(long)]
+    pub ros6: bool,
+    /// Extra generated routes.
+    #[arg(long, default_value_t = 0)]
+    pub routes: usize,
+    /// Extra generated DHCP leases.
+    #[arg(long, default_value_t = 0)]
+    pub leases: usize,
+    /// Log filter for stderr.
+    #[arg(long, env = "MCP_MIKROTIK_LOG", default_value = "info")]
+    pub log: String,
+}

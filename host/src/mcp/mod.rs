@@ -1,0 +1,19 @@
+//! The MCP server: tools from the plugin runtime, served over stdio with rmcp.
+
+mod handler;
+mod tools;
+
+pub use handler::Server;
+
+use anyhow::{Context, Result};
+use rmcp::ServiceExt;
+
+/// Serve MCP on stdin/stdout until the client disconnects.
+pub async fn serve_stdio(server: Server) -> Result<()> {
+    let running = server
+        .serve(rmcp::transport::stdio())
+        .await
+        .context("MCP initialization over stdio failed")?;
+    running.waiting().await.context("MCP server task failed")?;
+    Ok(())
+}
