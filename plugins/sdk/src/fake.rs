@@ -9,7 +9,31 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 use crate::router::{CallError, CallOptions, Cut, Reply, RouterApi, Row};
+
+/// Rows from a JSON array of objects, e.g. a captured print output. Values become RouterOS
+/// wire text: strings as is, booleans `true`/`false`, numbers in decimal; `null` is left out.
+pub fn rows_from_json(value: &Value) -> Vec<Row> {
+    let Some(items) = value.as_array() else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|object| {
+            Row::from_pairs(object.iter().filter_map(|(name, v)| {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Null => return None,
+                    other => other.to_string(),
+                };
+                Some((name.clone(), text))
+            }))
+        })
+        .collect()
+}
 
 /// One call the plugin made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -316,6 +340,22 @@ mod tests {
         assert_eq!(r.calls().len(), 2);
         assert_eq!(r.fetches()[0].proplist(), Some(vec!["name"]));
         assert_eq!(r.counts()[0].queries, vec!["mtu=1500".to_string()]);
+    }
+
+    #[test]
+    fn rows_from_json_writes_wire_text() {
+        let rows = rows_from_json(
+            &serde_json::json!([{"name": "e1", "running": true, "mtu": 1500, "x": null}]),
+        );
+        assert_eq!(
+            rows,
+            vec![Row::from_pairs([
+                ("mtu", "1500"),
+                ("name", "e1"),
+                ("running", "true")
+            ])]
+        );
+        assert!(rows_from_json(&serde_json::json!({"a": 1})).is_empty());
     }
 
     #[test]

@@ -25,9 +25,9 @@ pub mod schema;
 pub mod table;
 pub mod values;
 
-pub use fake::FakeRouter;
+pub use fake::{FakeRouter, rows_from_json};
 pub use fields::Field;
-pub use listing::{Listing, count, list, print};
+pub use listing::{Listing, count, list, missing_menu, missing_menu_or_error, print};
 pub use manifest::{Effect, Manifest, Output, Tool};
 pub use router::{Attribute, CallError, CallOptions, Cut, Reply, Request, RouterApi, Row, Trap};
 pub use serde_json::{self, Value, json};

@@ -83,15 +83,16 @@ pub fn list(
 }
 
 impl Listing {
-    /// `3 interfaces`, `showing 100 of 532 leases`, `no routes`, plus a note when cut short.
+    /// `interfaces: 3`, `leases: showing 100 of 532`, `routes: none`, plus a note when cut
+    /// short.
     pub fn summary(&self, noun: &str) -> String {
         let shown = self.rows.len() as u64;
         let mut line = if shown == 0 && self.total == 0 {
-            format!("no {noun}")
+            format!("{noun}: none")
         } else if shown < self.total {
-            format!("showing {shown} of {} {noun}", self.total)
+            format!("{noun}: showing {shown} of {}", self.total)
         } else {
-            format!("{shown} {noun}")
+            format!("{noun}: {shown}")
         };
         if self.cut == Some(Cut::Deadline) {
             line.push_str(" (incomplete: the router did not answer in time)");
@@ -154,7 +155,7 @@ mod tests {
         let listing = list(&r, "/ip/route", &[text("name")], &[], 10).unwrap();
         assert_eq!((listing.rows.len(), listing.total), (3, 3));
         assert!(r.counts().is_empty());
-        assert_eq!(listing.summary("routes"), "3 routes");
+        assert_eq!(listing.summary("routes"), "routes: 3");
         assert_eq!(r.fetches()[0].options.max_rows, Some(10));
     }
 
@@ -168,7 +169,7 @@ mod tests {
         assert!(
             output
                 .text
-                .starts_with("showing 10 of 25 routes\nname\nr0\n")
+                .starts_with("routes: showing 10 of 25\nname\nr0\n")
         );
         assert_eq!(output.structured.unwrap()["rows"][9], json!({"name": "r9"}));
     }
