@@ -44,7 +44,7 @@ impl Plugin for DhcpLeases {
             input,
         )
         .title("DHCP leases")
-        .output_schema(schema::listing_output(&FIELDS));
+        .output_schema(schema::listing_output());
         Manifest::new(
             "dhcp-leases",
             "0.1.0",

@@ -30,7 +30,7 @@ pub fn tool() -> Tool {
         input,
     )
     .title("Firewall address lists")
-    .output_schema(schema::listing_output(&FIELDS))
+    .output_schema(schema::listing_output())
 }
 
 pub fn call(args: &Value, router: &dyn RouterApi) -> Result<Output, String> {

@@ -89,21 +89,12 @@ pub fn tool() -> Tool {
         }),
         &[],
     );
-    let output = json!({
-        "type": "object",
-        "properties": {
-            "table": {"type": "string"},
-            "rows": {"type": "array", "items": {"type": "object"}},
-            "shown": {"type": "integer"},
-            "total": {"type": "integer"},
-            "note": {"type": "string"}
-        },
-        "required": ["rows", "shown", "total"]
-    });
+    let mut output = schema::listing_output();
+    output["properties"]["table"] = json!({"type": "string"});
     Tool::reads(
         TOOL,
-        "List firewall rules of one table (filter, nat, mangle, raw) in evaluation order, with \
-         chain, action, the matchers set, flags (X disabled, I invalid, D dynamic, L log), bytes and packets.",
+        "List one firewall table's rules in evaluation order: .id, chain, action, matchers set, \
+         flags (X disabled, I invalid, D dynamic, L log), bytes, packets, comment.",
         input,
     )
     .title("Firewall rules")

@@ -43,7 +43,7 @@ impl Plugin for Interfaces {
             input,
         )
         .title("Interfaces")
-        .output_schema(schema::listing_output(&FIELDS));
+        .output_schema(schema::listing_output());
         Manifest::new("interfaces", "0.1.0", &["/interface/print"], vec![tool])
     }
 

@@ -35,7 +35,7 @@ impl Plugin for Logs {
             }),
             &[],
         );
-        let mut output = schema::listing_output(&FIELDS);
+        let mut output = schema::listing_output();
         output["properties"]["order"] = json!({"type": "string"});
         let tool = Tool::reads(
             TOOL,

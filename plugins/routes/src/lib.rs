@@ -53,12 +53,12 @@ impl Plugin for Routes {
         );
         let tool = Tool::reads(
             TOOL,
-            "List IPv4 or IPv6 routes: destination, gateway, immediate gateway, distance, table, \
-             flags (X disabled, A active, D dynamic, C connect, S static), comment.",
+            "List IPv4 or IPv6 routes: dst-address, gateway, immediate-gw, distance, table, flags \
+             (X disabled, A active, D dynamic, C connect, S static), comment.",
             input,
         )
         .title("Routes")
-        .output_schema(schema::listing_output(&FIELDS));
+        .output_schema(schema::listing_output());
         Manifest::new(
             "routes",
             "0.1.0",

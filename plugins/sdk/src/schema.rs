@@ -2,8 +2,6 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::fields::{Field, row_schema};
-
 /// An object schema with these `properties` (a JSON object) and `required` names; unknown
 /// properties are refused.
 pub fn object(properties: Value, required: &[&str]) -> Value {
@@ -34,15 +32,17 @@ pub fn one_of(values: &[&str], default: &str) -> Value {
 
 /// A `limit` property: integer in `1..=max`, `default` when absent.
 pub fn limit(default: u32, max: u32) -> Value {
-    json!({ "type": "integer", "minimum": 1, "maximum": max, "default": default, "description": "Most rows returned" })
+    json!({ "type": "integer", "minimum": 1, "maximum": max, "default": default })
 }
 
-/// Output schema of a [`crate::Listing`] (`{rows, shown, total, note?}`) of `fields`.
-pub fn listing_output(fields: &[Field]) -> Value {
+/// Output schema of a [`crate::Listing`] (`{rows, shown, total, note?}`). Rows are objects
+/// keyed by RouterOS property names; to keep `tools/list` small their properties are not
+/// spelled out (use [`crate::fields::row_schema`] when a tool needs them).
+pub fn listing_output() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "rows": { "type": "array", "items": row_schema(fields) },
+            "rows": { "type": "array", "items": { "type": "object" } },
             "shown": { "type": "integer" },
             "total": { "type": "integer" },
             "note": { "type": "string" }
