@@ -146,3 +146,66 @@ pub fn run<P: Plugin>(
     };
     P::call(tool, args, router)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn replies_and_errors_convert_field_by_field() {
+        let attribute = |name: &str, value: &str, raw: Option<Vec<u8>>| wit::Attribute {
+            name: name.into(),
+            value: value.into(),
+            raw,
+        };
+        let reply = wit::Reply {
+            rows: vec![vec![attribute(
+                "comment",
+                "caf\u{e9}",
+                Some(vec![0x63, 0x61, 0x66, 0xE9]),
+            )]],
+            done: vec![attribute("ret", "*5", None)],
+            cut: Some(wit::Cut::RowCap),
+            empty: false,
+        };
+        let reply = reply_from_wit(reply);
+        assert_eq!(
+            reply.rows[0].attributes()[0].raw,
+            Some(vec![0x63, 0x61, 0x66, 0xE9])
+        );
+        assert_eq!(reply.ret(), Some("*5"));
+        assert_eq!(reply.cut, Some(Cut::RowCap));
+        let trap = wit::Trap {
+            category: Some(0),
+            message: "no such command".into(),
+        };
+        assert!(error_from_wit(wit::CallError::Trap(trap)).is_missing_menu());
+        assert_eq!(
+            error_from_wit(wit::CallError::Timeout("t".into())),
+            CallError::Timeout("t".into())
+        );
+    }
+
+    #[test]
+    fn manifest_converts_schemas_to_json_text() {
+        let tool = Tool::reads("mikrotik_x", "X.", json!({"type": "object"}))
+            .output_schema(json!({"type": "object"}))
+            .effect(Effect::Writes, true, false);
+        let wit = manifest_to_wit(Manifest::new("x", "0.1.0", &["/x/print"], vec![tool]));
+        assert_eq!(wit.permissions, vec!["/x/print".to_string()]);
+        let tool = &wit.tools[0];
+        assert_eq!(tool.input_schema, r#"{"type":"object"}"#);
+        assert_eq!(tool.output_schema.as_deref(), Some(r#"{"type":"object"}"#));
+        assert!(matches!(tool.effect, wit_tools::Effect::Writes));
+        assert!(tool.destructive && !tool.idempotent);
+    }
+
+    #[test]
+    fn native_import_fails_cleanly_instead_of_panicking() {
+        let err = WitRouter
+            .call("/interface/print", &[], &[], CallOptions::default())
+            .unwrap_err();
+        assert!(matches!(err, CallError::Connection(m) if m.contains("FakeRouter")));
+    }
+}

@@ -71,3 +71,8 @@ macro_rules! export_plugin {
         $crate::bindings::export!(__MikrotikPluginExport with_types_in $crate::bindings);
     };
 }
+
+/// The README's example, compiled and run as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
