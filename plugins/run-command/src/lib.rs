@@ -55,6 +55,12 @@ impl Plugin for RunCommand {
         }
         let command = args::string(&args, "command")
             .ok_or("`command` is required, e.g. /ip/address/print")?;
+        if command.contains('=') {
+            return Err(format!(
+                "`command` is only the API path (e.g. /ip/address/add); put arguments in `args`, \
+                 e.g. {{\"address\": \"10.0.0.1/24\"}}, not in `{command}`"
+            ));
+        }
         let command = normalize(command);
         let mut request = Request::new(&command);
         for (name, value) in args::string_map(&args, "args")? {

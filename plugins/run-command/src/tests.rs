@@ -138,6 +138,12 @@ fn bad_arguments_are_errors_not_panics() {
             .unwrap_err()
             .contains("no tool named other")
     );
+    let err = call(
+        &router,
+        json!({"command": "/ip/address/add address=10.0.0.1/24"}),
+    )
+    .unwrap_err();
+    assert!(err.contains("put arguments in `args`"), "{err}");
     assert!(router.calls().is_empty());
 }
 
