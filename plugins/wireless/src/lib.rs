@@ -120,21 +120,26 @@ impl Plugin for Wireless {
 
 export_plugin!(Wireless);
 
-/// The first wireless menu this router has and its clients; `None` when it has none.
+/// The first wireless menu with clients (a router can have more than one package), else the
+/// first one that exists, empty; `None` when the router has no wireless menu at all.
 fn find_clients(
     router: &dyn RouterApi,
     queries: &[&str],
     limit: u32,
 ) -> Result<Option<(&'static Menu, Listing)>, String> {
+    let mut first_empty = None;
     for menu in &MENUS {
         let table = format!("{}/registration-table", menu.base);
         match list(router, &table, menu.fields, queries, limit) {
-            Ok(listing) => return Ok(Some((menu, listing))),
+            Ok(listing) if !listing.rows.is_empty() => return Ok(Some((menu, listing))),
+            Ok(listing) => {
+                first_empty.get_or_insert((menu, listing));
+            }
             Err(e) if e.is_missing_menu() => continue,
             Err(e) => return Err(failed(&table, e)),
         }
     }
-    Ok(None)
+    Ok(first_empty)
 }
 
 fn failed(table: &str, error: CallError) -> String {

@@ -185,7 +185,26 @@ fn no_clients_means_no_lease_lookup() {
     let r = FakeRouter::new().with_rows(WIFI, vec![]);
     let out = call(&r, json!({})).unwrap();
     assert_eq!(out.text, "wireless clients: none (/interface/wifi)");
-    assert_eq!(commands(&r), [WIFI]);
+    assert_eq!(commands(&r), [WIFI, WAVE2, LEGACY]);
+}
+
+#[test]
+fn an_empty_menu_does_not_hide_clients_of_another_package() {
+    let r = FakeRouter::new()
+        .with_rows(WIFI, vec![])
+        .with_rows(LEGACY, legacy_rows())
+        .with_rows(LEASES, leases());
+    let out = call(&r, json!({})).unwrap();
+    assert!(
+        out.text
+            .starts_with("wireless clients: 2 (/interface/wireless)\n"),
+        "{}",
+        out.text
+    );
+    assert_eq!(
+        out.structured.unwrap()["menu"],
+        json!("/interface/wireless")
+    );
 }
 
 #[test]
