@@ -3,7 +3,7 @@
 
 use mikrotik_plugin_sdk::fields::{flag, text};
 use mikrotik_plugin_sdk::{
-    Field, Manifest, Output, Plugin, RouterApi, Tool, Value, args, export_plugin, json, list,
+    Field, Manifest, Output, Plugin, RouterApi, Row, Tool, Value, args, export_plugin, json, list,
     schema,
 };
 
@@ -65,7 +65,7 @@ export_plugin!(Arp);
 
 /// The fields worth a column: `status` and `complete` only when some row has them (a router
 /// has one or the other), everything else always.
-fn shown_fields(rows: &[mikrotik_plugin_sdk::Row]) -> Vec<Field> {
+fn shown_fields(rows: &[Row]) -> Vec<Field> {
     FIELDS
         .iter()
         .copied()
