@@ -40,7 +40,7 @@ impl Plugin for Ping {
                 "interval": schema::string("Time between probes, 10ms..5s, e.g. 200ms (default 1s)"),
                 "src_address": schema::string("Source address"),
                 "interface": schema::string("Send through this interface"),
-                "vrf": schema::string("VRF (routing table) to ping in")
+                "routing_table": schema::string("Routing table (VRF) to ping in")
             }),
             &["address"],
         );
@@ -120,7 +120,7 @@ impl Plan {
         for (arg, name) in [
             ("src_address", "src-address"),
             ("interface", "interface"),
-            ("vrf", "vrf"),
+            ("routing_table", "vrf"),
         ] {
             if let Some(value) = args::string(args, arg) {
                 extra.push((name, value.to_string()));

@@ -130,7 +130,7 @@ fn optional_arguments_are_passed_with_routeros_names() {
     call(
         &r,
         json!({"address": " 8.8.8.8 ", "interval": "1", "size": 1400, "src_address": "10.0.0.1",
-               "interface": "ether1", "vrf": "wan"}),
+               "interface": "ether1", "routing_table": "wan"}),
     )
     .unwrap();
     let call = &r.calls()[0];
