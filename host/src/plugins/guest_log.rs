@@ -146,3 +146,29 @@ impl tokio::io::AsyncWrite for GuestLog {
         Poll::Ready(Ok(()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(log: &GuestLog) -> (usize, usize, usize) {
+        let state = log.state.lock().unwrap();
+        (state.logged, state.dropped, state.line.len())
+    }
+
+    #[test]
+    fn output_beyond_the_cap_is_counted_and_dropped() {
+        let log = GuestLog::new(Arc::from("flood"), "stdout");
+        log.append(b"first line\nsecond");
+        assert_eq!(
+            counts(&log),
+            (17, 0, 6),
+            "a partial line waits for its newline"
+        );
+        log.append(&vec![b'x'; LOG_CAP]);
+        let (logged, dropped, pending) = counts(&log);
+        assert_eq!(logged, LOG_CAP);
+        assert_eq!(dropped, 17);
+        assert!(pending < MAX_LINE, "long lines are emitted in pieces");
+    }
+}
