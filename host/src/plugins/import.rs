@@ -72,10 +72,13 @@ pub(crate) fn build_request(
             caller.router.target()
         )));
     }
+    // Leave the plugin a moment after the router's answer (or its cut) to build its output,
+    // so a streaming command cut at the deadline still yields a partial result.
+    let usable = remaining.saturating_sub((remaining / 10).min(Duration::from_millis(250)));
     let time_budget = options
         .timeout_ms
-        .map(|ms| Duration::from_millis(ms.into()).min(remaining))
-        .unwrap_or(remaining);
+        .map(|ms| Duration::from_millis(ms.into()).min(usable))
+        .unwrap_or(usable);
     let max_rows = options
         .max_rows
         .map(|n| (n as usize).min(caller.max_rows))
