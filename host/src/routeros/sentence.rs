@@ -3,7 +3,7 @@
 //! Both sides use this module: the client parses [`Reply`] sentences and builds commands with
 //! [`command_words`]; the simulated router parses [`Command`] sentences and builds replies.
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use std::borrow::Cow;
 
 use super::text::to_text;
@@ -63,6 +63,19 @@ pub fn split_attr(word: &Bytes, prefix_len: usize) -> Attr {
     }
 }
 
+/// [`split_attr`] for an owned `=name=value` word, without extra reference counting.
+fn split_attr_owned(mut word: Bytes) -> Attr {
+    match word.get(2..).and_then(|rest| rest.iter().position(|&b| b == b'=')) {
+        Some(i) => {
+            let mut name = word.split_to(i + 2);
+            name.advance(1);
+            word.advance(1);
+            Attr { name, value: word }
+        }
+        None => split_attr(&word, 1),
+    }
+}
+
 /// Kind of a reply sentence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReplyKind {
@@ -111,9 +124,10 @@ impl Reply {
             attrs: Vec::new(),
             other: Vec::new(),
         };
+        reply.attrs.reserve(it.len());
         for w in it {
             if w.first() == Some(&b'=') {
-                reply.attrs.push(split_attr(&w, 1));
+                reply.attrs.push(split_attr_owned(w));
             } else if let Some(t) = w.strip_prefix(b".tag=") {
                 reply.tag = Some(w.slice(w.len() - t.len()..));
             } else {
@@ -219,6 +233,18 @@ mod tests {
         assert_eq!((&a.name[..], &a.value[..]), (&b"disabled"[..], &b""[..]));
         let a = split_attr(&Bytes::from_static(b"=name="), 1);
         assert_eq!((&a.name[..], &a.value[..]), (&b"name"[..], &b""[..]));
+    }
+
+    #[test]
+    fn reply_attributes_split_like_split_attr() {
+        let ws = ["=comment=a=b=c", "=disabled", "=a=", "=", "==x", "=name=", "=.id=*1"];
+        let mut all = vec!["!re"];
+        all.extend(ws);
+        let r = Reply::parse(words(&all)).unwrap();
+        assert_eq!(r.attrs.len(), ws.len());
+        for (got, w) in r.attrs.iter().zip(ws) {
+            assert_eq!(got, &split_attr(&Bytes::from(w), 1), "{w}");
+        }
     }
 
     #[test]

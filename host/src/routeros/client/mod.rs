@@ -204,59 +204,66 @@ async fn collect(
     let max_rows = request.limits.max_rows.max(1);
     let mut response = Response::default();
     let mut trap: Option<(Option<u8>, String)> = None;
+    // One timer for the whole command: re-creating it per event would register and deregister
+    // a timer entry per row.
+    let expiry = sleep_until(deadline);
+    tokio::pin!(expiry);
+    let mut events = Vec::with_capacity(256);
     loop {
-        let event = tokio::select! {
+        let received = tokio::select! {
             biased;
-            ev = rx.recv() => ev,
-            _ = sleep_until(deadline) => {
+            n = rx.recv_many(&mut events, 256) => n,
+            _ = &mut expiry => {
                 guard.abandon();
                 response.cut = Some(Cut::Deadline);
                 return Ok(response);
             }
         };
-        match event {
-            Some(Event::Row(row)) => {
-                response.rows.push(row);
-                if let Some(observer) = &request.on_row {
-                    (observer.0)(response.rows.len(), response.rows.last().expect("pushed"));
+        if received == 0 {
+            guard.finished = true;
+            return Err(CallError::Connection {
+                router: router.to_string(),
+                cause: "session closed".into(),
+            });
+        }
+        for event in events.drain(..) {
+            match event {
+                Event::Row(row) => {
+                    response.rows.push(row);
+                    if let Some(observer) = &request.on_row {
+                        (observer.0)(response.rows.len(), response.rows.last().expect("pushed"));
+                    }
+                    if response.rows.len() >= max_rows {
+                        guard.abandon();
+                        response.cut = Some(Cut::RowCap);
+                        return Ok(response);
+                    }
                 }
-                if response.rows.len() >= max_rows {
-                    guard.abandon();
-                    response.cut = Some(Cut::RowCap);
+                Event::Empty => response.empty = true,
+                Event::Trap { category, message } => match &mut trap {
+                    Some((_, all)) => {
+                        all.push_str("; ");
+                        all.push_str(&message);
+                    }
+                    None => trap = Some((category, message)),
+                },
+                Event::Done(done) => {
+                    guard.finished = true;
+                    if let Some((category, message)) = trap {
+                        return Err(CallError::Trap {
+                            router: router.to_string(),
+                            command: request.command.clone(),
+                            category,
+                            message,
+                        });
+                    }
+                    response.done = done;
                     return Ok(response);
                 }
-            }
-            Some(Event::Empty) => response.empty = true,
-            Some(Event::Trap { category, message }) => match &mut trap {
-                Some((_, all)) => {
-                    all.push_str("; ");
-                    all.push_str(&message);
+                Event::Gone(err) => {
+                    guard.finished = true;
+                    return Err(err);
                 }
-                None => trap = Some((category, message)),
-            },
-            Some(Event::Done(done)) => {
-                guard.finished = true;
-                if let Some((category, message)) = trap {
-                    return Err(CallError::Trap {
-                        router: router.to_string(),
-                        command: request.command.clone(),
-                        category,
-                        message,
-                    });
-                }
-                response.done = done;
-                return Ok(response);
-            }
-            Some(Event::Gone(err)) => {
-                guard.finished = true;
-                return Err(err);
-            }
-            None => {
-                guard.finished = true;
-                return Err(CallError::Connection {
-                    router: router.to_string(),
-                    cause: "session closed".into(),
-                });
             }
         }
     }

@@ -160,8 +160,12 @@ impl Session {
             ReplyKind::Fatal => unreachable!("handled above"),
         };
         if let Ok(mut p) = self.pending.lock() {
-            let target = if done { p.remove(&tag) } else { p.get(&tag).cloned() };
-            if let Some(tx) = target {
+            // Sending on an unbounded channel never blocks, so it is fine under the lock.
+            if done {
+                if let Some(tx) = p.remove(&tag) {
+                    let _ = tx.send(event);
+                }
+            } else if let Some(tx) = p.get(&tag) {
                 let _ = tx.send(event);
             }
         }
