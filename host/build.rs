@@ -1,1 +1,172 @@
-fn main() {}
+//! Builds the bundled plugins and embeds them in the binary.
+//!
+//! Every crate in `<workspace>/plugins/` whose Cargo.toml has
+//! `[package.metadata.mcp-mikrotik]` with `plugin = true` is built for `wasm32-wasip2` with the
+//! workspace's `plugin` profile into `<workspace>/target/plugins`, and `OUT_DIR/embedded.rs`
+//! lists the resulting components as `&[(&str, &[u8])]` with `include_bytes!`. With no plugin
+//! crates nothing is embedded. The nested build is quiet unless it fails.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGET: &str = "wasm32-wasip2";
+
+fn main() {
+    let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR"));
+    let workspace = manifest_dir
+        .parent()
+        .expect("host/ lives inside the workspace")
+        .to_path_buf();
+    let plugins_dir = workspace.join("plugins");
+    println!("cargo:rerun-if-changed={}", plugins_dir.display());
+    println!("cargo:rerun-if-changed={}", workspace.join("wit").display());
+    println!("cargo:rerun-if-env-changed=MCP_MIKROTIK_SKIP_PLUGIN_BUILD");
+
+    let crates = plugin_crates(&plugins_dir);
+    let skip = std::env::var_os("MCP_MIKROTIK_SKIP_PLUGIN_BUILD").is_some();
+    let mut embedded = String::from("&[\n");
+    if !crates.is_empty() && !skip {
+        let target_dir = workspace.join("target").join("plugins");
+        build_plugins(&workspace, &target_dir, &crates);
+        for name in &crates {
+            let file = target_dir
+                .join(TARGET)
+                .join("plugin")
+                .join(format!("{}.wasm", name.replace('-', "_")));
+            if !file.is_file() {
+                panic!(
+                    "plugin crate {name} built, but {} is missing; is its crate-type cdylib?",
+                    file.display()
+                );
+            }
+            writeln!(
+                embedded,
+                "    ({name:?}, include_bytes!({:?})),",
+                file.display().to_string()
+            )
+            .expect("writing to a String");
+        }
+    }
+    embedded.push_str("]\n");
+    let out = PathBuf::from(env("OUT_DIR")).join("embedded.rs");
+    std::fs::write(&out, embedded)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("cargo did not set {name}"))
+}
+
+/// Package names of the marked plugin crates, sorted.
+fn plugin_crates(plugins_dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(plugins_dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read_to_string(e.path().join("Cargo.toml")).ok())
+        .filter_map(|toml| marked_plugin_name(&toml))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The package name when the manifest has `plugin = true` in
+/// `[package.metadata.mcp-mikrotik]`. A small line-based reader: enough for Cargo.toml files
+/// written by hand in this repository.
+fn marked_plugin_name(toml: &str) -> Option<String> {
+    let mut section = String::new();
+    let mut name = None;
+    let mut marked = false;
+    for line in toml.lines() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            section = line.trim_matches(['[', ']']).trim().to_string();
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim());
+        match section.as_str() {
+            "package" if key == "name" => name = Some(value.trim_matches('"').to_string()),
+            "package.metadata.mcp-mikrotik" if key == "plugin" => marked = value == "true",
+            _ => {}
+        }
+    }
+    if marked { name } else { None }
+}
+
+fn build_plugins(workspace: &Path, target_dir: &Path, crates: &[String]) {
+    check_target_installed();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace)
+        .arg("build")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(workspace.join("Cargo.toml"))
+        .arg("--target")
+        .arg(TARGET)
+        .arg("--profile")
+        .arg("plugin")
+        .arg("--target-dir")
+        .arg(target_dir);
+    for name in crates {
+        cmd.arg("-p").arg(name);
+    }
+    // Settings of the outer (host) build must not leak into the guest build.
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET_DIR",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (key, _) in std::env::vars_os() {
+        if let Some(key) = key.to_str()
+            && (key.starts_with("CARGO_PROFILE_")
+                || key.starts_with("CARGO_CFG_")
+                || key.starts_with("CARGO_FEATURE_"))
+        {
+            cmd.env_remove(key);
+        }
+    }
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo to build the bundled plugins: {e}"));
+    if !output.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        panic!(
+            "building the bundled plugins ({}) for {TARGET} failed; the cargo output is above",
+            crates.join(", ")
+        );
+    }
+}
+
+/// Fail early, with the fix, when the wasm32-wasip2 standard library is not installed.
+fn check_target_installed() {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    if let Some(sysroot) = sysroot
+        && !sysroot.join("lib").join("rustlib").join(TARGET).is_dir()
+    {
+        panic!(
+            "the {TARGET} target is not installed for {}; run `rustup target add {TARGET}` and build again",
+            sysroot.display()
+        );
+    }
+}

@@ -4,6 +4,9 @@
 //! - [`plugins`]: the WebAssembly plugin runtime (sandbox, permissions, limits)
 //! - [`mcp`]: the MCP server over stdio
 //! - [`cli`], [`config`], [`app`]: the command line and its wiring
+pub mod app;
 pub mod cli;
 pub mod config;
+pub mod mcp;
+pub mod plugins;
 pub mod routeros;

@@ -3,6 +3,7 @@ pub mod api;
 pub mod client;
 pub mod codec;
 pub mod sentence;
+pub mod sim;
 pub mod text;
 
 pub use api::{CallError, Cut, Limits, Request, Response, Router, RowObserver};

@@ -1,0 +1,20 @@
+//! Rust bindings of the plugin contract (`wit/mikrotik-plugin.wit`, world `plugin`), generated
+//! by wasmtime. Host imports and guest exports are async so calls can wait on the router and
+//! yield at epoch ticks.
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "plugin",
+    imports: { default: async },
+    exports: { default: async },
+});
+
+/// Version of the contract this host implements.
+pub const CONTRACT_VERSION: &str = "0.1.0";
+/// The package of the contract, without version.
+pub const CONTRACT_PACKAGE: &str = "mikrotik:plugin";
+/// The interface plugins export.
+pub const EXPORT_INTERFACE: &str = "mikrotik:plugin/tools@0.1.0";
+
+pub use exports::mikrotik::plugin::tools as guest_tools;
+pub use mikrotik::plugin::routeros as host_routeros;

@@ -1,0 +1,152 @@
+//! The `routeros-call` import: checks the call against the plugin's permissions and the
+//! operator's rules, bounds it by what is left of the tool call's deadline and by the row cap,
+//! runs it on the router and maps the result onto the contract's types.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::access::{CallerPolicy, Refusal};
+use super::bindings::host_routeros::{
+    Attribute, CallError as WitCallError, CallOptions, Cut as WitCut, Host, Reply, Trap,
+};
+use super::state::{CallState, Caller};
+use crate::routeros::{Attr, CallError, Cut, Limits, Request, Response, RowObserver};
+
+impl Host for CallState {
+    async fn routeros_call(
+        &mut self,
+        command: String,
+        args: Vec<(String, String)>,
+        queries: Vec<String>,
+        options: CallOptions,
+    ) -> Result<Reply, WitCallError> {
+        let request = build_request(
+            &self.caller,
+            self.deadline,
+            self.progress.clone(),
+            command,
+            args,
+            queries,
+            options,
+        )?;
+        let command = request.command.clone();
+        match self.caller.router.call(request).await {
+            Ok(response) => Ok(reply_of(response)),
+            Err(error) => Err(call_error_of(error, &command)),
+        }
+    }
+}
+
+/// Check and translate one call into a router [`Request`].
+pub(crate) fn build_request(
+    caller: &Caller,
+    deadline: Instant,
+    progress: Option<super::types::ProgressFn>,
+    command: String,
+    args: Vec<(String, String)>,
+    queries: Vec<String>,
+    options: CallOptions,
+) -> Result<Request, WitCallError> {
+    let policy = CallerPolicy {
+        plugin: &caller.plugin,
+        permissions: &caller.permissions,
+        read_only: caller.read_only,
+    };
+    policy
+        .check(&command, args.iter().map(|(name, _)| name.as_str()))
+        .map_err(|refusal| match refusal {
+            Refusal::BadRequest(m) => WitCallError::BadRequest(m),
+            Refusal::Denied(m) => WitCallError::Denied(m),
+        })?;
+    if caller.describing {
+        return Err(WitCallError::Denied(format!(
+            "plugin {:?} may not call {command} from describe: the manifest must not depend on the router",
+            caller.plugin
+        )));
+    }
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return Err(WitCallError::Timeout(format!(
+            "the tool call's deadline expired before {command} could be sent to router {}",
+            caller.router.target()
+        )));
+    }
+    let time_budget = options
+        .timeout_ms
+        .map(|ms| Duration::from_millis(ms.into()).min(remaining))
+        .unwrap_or(remaining);
+    let max_rows = options
+        .max_rows
+        .map(|n| (n as usize).min(caller.max_rows))
+        .unwrap_or(caller.max_rows);
+    let on_row = match (options.progress_total, progress) {
+        (Some(total), Some(progress)) => {
+            let command = command.clone();
+            Some(RowObserver(std::sync::Arc::new(
+                move |n: usize, _row: &Vec<Attr>| {
+                    let n = u32::try_from(n).unwrap_or(u32::MAX);
+                    progress(
+                        n,
+                        Some(total),
+                        format!("{n} of {total} rows from {command}"),
+                    );
+                },
+            )))
+        }
+        _ => None,
+    };
+    Ok(Request {
+        command,
+        args: args
+            .into_iter()
+            .map(|(name, value)| (name, Bytes::from(value.into_bytes())))
+            .collect(),
+        queries,
+        limits: Limits {
+            deadline: time_budget,
+            max_rows,
+        },
+        on_row,
+    })
+}
+
+fn attribute_of(attr: &Attr) -> Attribute {
+    Attribute {
+        name: attr.name().into_owned(),
+        value: attr.value().into_owned(),
+        raw: (!attr.value_is_utf8()).then(|| attr.value.to_vec()),
+    }
+}
+
+fn row_of(row: &[Attr]) -> Vec<Attribute> {
+    row.iter().map(attribute_of).collect()
+}
+
+/// A router [`Response`] as the contract's `reply`.
+pub(crate) fn reply_of(response: Response) -> Reply {
+    Reply {
+        rows: response.rows.iter().map(|r| row_of(r)).collect(),
+        done: row_of(&response.done),
+        cut: response.cut.map(|cut| match cut {
+            Cut::Deadline => WitCut::Deadline,
+            Cut::RowCap => WitCut::RowCap,
+        }),
+        empty: response.empty,
+    }
+}
+
+/// A router [`CallError`] as the contract's `call-error`.
+pub(crate) fn call_error_of(error: CallError, command: &str) -> WitCallError {
+    match error {
+        CallError::Trap {
+            category, message, ..
+        } => WitCallError::Trap(Trap { category, message }),
+        CallError::BadRequest(_) => WitCallError::BadRequest(format!("{error} ({command})")),
+        CallError::Timeout { .. } => WitCallError::Timeout(error.to_string()),
+        CallError::Fatal { .. }
+        | CallError::Connection { .. }
+        | CallError::Login { .. }
+        | CallError::Tls { .. } => WitCallError::Connection(error.to_string()),
+    }
+}
