@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use mcp_mikrotik::routeros::sim::{Sim, SimConfig, SimHandle};
@@ -197,6 +198,7 @@ impl TestEnv {
     /// A command running `mcp-mikrotik` with this environment (inherited `ROUTEROS_*` and
     /// `MCP_MIKROTIK_*` variables removed).
     pub fn command(&self, args: &[&str]) -> Command {
+        warm_shared_cache();
         let mut cmd = Command::new(server_binary());
         cmd.args(args);
         for (name, _) in std::env::vars_os() {
@@ -232,6 +234,32 @@ impl Default for TestEnv {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Compile the bundled plugins into the shared cache once per test process (`mcp-mikrotik
+/// tools`, which never connects), so servers started by parallel tests all find it warm.
+fn warm_shared_cache() {
+    static WARM: OnceLock<()> = OnceLock::new();
+    WARM.get_or_init(|| {
+        let mut cmd = Command::new(server_binary());
+        cmd.arg("tools");
+        for (name, _) in std::env::vars_os() {
+            if let Some(name) = name.to_str()
+                && (name.starts_with("ROUTEROS_") || name.starts_with("MCP_MIKROTIK_"))
+            {
+                cmd.env_remove(name);
+            }
+        }
+        cmd.env("XDG_CACHE_HOME", shared_cache_home())
+            .env("ROUTEROS_HOST", "127.0.0.1")
+            .env("MCP_MIKROTIK_PLUGIN_DIR", shared_cache_home().join("no-plugins"));
+        let out = run_to_end(cmd, Duration::from_secs(300));
+        assert_eq!(
+            out.code,
+            Some(0),
+            "warming the compile cache with `mcp-mikrotik tools` failed: {out:?}"
+        );
+    });
 }
 
 fn path_text(path: &Path) -> String {
