@@ -22,7 +22,9 @@ pub fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test knows its own executable");
     let dir = exe.parent().expect("the executable is in a directory");
     if dir.file_name().is_some_and(|n| n == "deps") {
-        dir.parent().expect("deps/ is inside a profile dir").to_path_buf()
+        dir.parent()
+            .expect("deps/ is inside a profile dir")
+            .to_path_buf()
     } else {
         dir.to_path_buf()
     }

@@ -134,7 +134,9 @@ impl TestEnv {
 
     /// The running simulator (panics in a [`TestEnv::router_down`] world).
     pub fn sim(&self) -> &SimHandle {
-        self.sim.as_ref().expect("this test environment has a simulator")
+        self.sim
+            .as_ref()
+            .expect("this test environment has a simulator")
     }
 
     /// `host:port` the server is pointed at.
@@ -252,7 +254,10 @@ fn warm_shared_cache() {
         }
         cmd.env("XDG_CACHE_HOME", shared_cache_home())
             .env("ROUTEROS_HOST", "127.0.0.1")
-            .env("MCP_MIKROTIK_PLUGIN_DIR", shared_cache_home().join("no-plugins"));
+            .env(
+                "MCP_MIKROTIK_PLUGIN_DIR",
+                shared_cache_home().join("no-plugins"),
+            );
         let out = run_to_end(cmd, Duration::from_secs(300));
         assert_eq!(
             out.code,

@@ -65,7 +65,10 @@ fn call_exit_codes_tell_failures_apart() {
     let env = TestEnv::new();
     let unknown = env.cli(&["call", "mikrotik_get_unicorns"]);
     assert_eq!(unknown.code, Some(2), "{unknown:?}");
-    assert!(unknown.stderr.contains("mikrotik_get_unicorns"), "{unknown:?}");
+    assert!(
+        unknown.stderr.contains("mikrotik_get_unicorns"),
+        "{unknown:?}"
+    );
 
     let invalid = env.cli(&["call", "mikrotik_get_interfaces", r#"{"limit":0}"#]);
     assert_eq!(invalid.code, Some(2), "{invalid:?}");

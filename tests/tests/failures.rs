@@ -46,8 +46,15 @@ fn wrong_password_says_the_login_failed() {
     let text = result.text.to_lowercase();
     assert!(text.contains("login"), "{}", result.text);
     assert!(text.contains("failed"), "{}", result.text);
-    assert!(!result.text.contains("wrong-staple"), "password leaked: {}", result.text);
-    assert!(!server.stderr().contains("wrong-staple"), "password leaked to stderr");
+    assert!(
+        !result.text.contains("wrong-staple"),
+        "password leaked: {}",
+        result.text
+    );
+    assert!(
+        !server.stderr().contains("wrong-staple"),
+        "password leaked to stderr"
+    );
 }
 
 #[test]
@@ -96,8 +103,14 @@ fn read_only_refuses_reboot_but_allows_print() {
         "the add must not reach the router"
     );
 
-    let printed = server.call_ok("mikrotik_run_command", json!({"command": "/interface/print"}));
-    let rows = printed.structured.unwrap()["rows"].as_array().unwrap().len();
+    let printed = server.call_ok(
+        "mikrotik_run_command",
+        json!({"command": "/interface/print"}),
+    );
+    let rows = printed.structured.unwrap()["rows"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(rows, env.rows("/interface", &[]).len());
 }
 
@@ -108,9 +121,16 @@ fn a_bad_port_is_one_clear_line_and_a_failure_exit() {
     let out = env.cli(&["tools"]);
     assert_ne!(out.code, Some(0), "{out:?}");
     assert!(out.code.is_some(), "killed instead of exiting: {out:?}");
-    let lines: Vec<&str> = out.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert_eq!(lines.len(), 1, "one line expected, got {lines:?}");
-    assert!(lines[0].contains("ROUTEROS_PORT") && lines[0].contains("abc"), "{lines:?}");
+    assert!(
+        lines[0].contains("ROUTEROS_PORT") && lines[0].contains("abc"),
+        "{lines:?}"
+    );
 
     // The MCP server refuses to start the same way.
     let serve = e2e::run_to_end(env.command(&[]), Duration::from_secs(20));
@@ -127,7 +147,11 @@ fn an_unreadable_password_file_is_one_clear_line() {
     let out = env.cli(&["call", "mikrotik_get_interfaces"]);
     assert_ne!(out.code, Some(0), "{out:?}");
     assert!(out.code.is_some(), "{out:?}");
-    let lines: Vec<&str> = out.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert_eq!(lines.len(), 1, "one line expected, got {lines:?}");
     assert!(lines[0].contains("no-such-password-file"), "{lines:?}");
 }

@@ -12,8 +12,11 @@ fn hostile_server(timeout_secs: &str) -> (TestEnv, McpClient) {
     let mut env = TestEnv::new();
     env.set("MCP_MIKROTIK_TIMEOUT", timeout_secs);
     install_hostile(env.plugin_dir());
-    std::fs::write(env.plugin_dir().join("junk.wasm"), b"this is not a component")
-        .expect("write junk.wasm");
+    std::fs::write(
+        env.plugin_dir().join("junk.wasm"),
+        b"this is not a component",
+    )
+    .expect("write junk.wasm");
     let server = env.server();
     (env, server)
 }

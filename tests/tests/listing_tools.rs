@@ -42,7 +42,11 @@ fn check_listing(
     let result = server.call_ok(tool, args.clone());
     let s = result.structured.expect("structured content");
     assert_eq!(s["total"], expected.len(), "{tool} {args}: {s}");
-    assert_eq!(column(&s, key), truth_column(expected, key), "{tool} {args}");
+    assert_eq!(
+        column(&s, key),
+        truth_column(expected, key),
+        "{tool} {args}"
+    );
     assert_eq!(
         result.text.lines().next().unwrap_or(""),
         first_line,
@@ -110,7 +114,11 @@ fn firewall_rules_in_evaluation_order_with_filters() {
         capped.text
     );
     let nat = server.call_ok("mikrotik_get_firewall_rules", json!({"table": "nat"}));
-    assert!(nat.text.contains("to-addresses=192.168.88.11"), "{}", nat.text);
+    assert!(
+        nat.text.contains("to-addresses=192.168.88.11"),
+        "{}",
+        nat.text
+    );
 }
 
 #[test]
@@ -224,7 +232,10 @@ fn routes_limit_on_a_full_table() {
     );
     let result = server.call_ok("mikrotik_get_routes", json!({"limit": 5}));
     let s = result.structured.expect("structured");
-    assert_eq!((s["shown"].as_u64(), s["total"].to_string()), (Some(5), total));
+    assert_eq!(
+        (s["shown"].as_u64(), s["total"].to_string()),
+        (Some(5), total)
+    );
 }
 
 #[test]
@@ -241,11 +252,17 @@ fn logs_newest_last_with_topic_and_text_filters() {
         format!("log entries: newest 50 of {}, oldest first", log.len())
     );
     let s = default.structured.expect("structured");
-    assert_eq!(column(&s, "message"), messages[messages.len() - 50..].to_vec());
+    assert_eq!(
+        column(&s, "message"),
+        messages[messages.len() - 50..].to_vec()
+    );
 
     let few = server.call_ok("mikrotik_get_logs", json!({"limit": 3}));
     let s = few.structured.expect("structured");
-    assert_eq!(column(&s, "message"), messages[messages.len() - 3..].to_vec());
+    assert_eq!(
+        column(&s, "message"),
+        messages[messages.len() - 3..].to_vec()
+    );
 
     let firewall: Vec<String> = log
         .iter()
@@ -253,11 +270,20 @@ fn logs_newest_last_with_topic_and_text_filters() {
         .map(|r| r["message"].clone())
         .collect();
     assert!(!firewall.is_empty());
-    let result = server.call_ok("mikrotik_get_logs", json!({"topics": ["firewall"], "limit": 1000}));
+    let result = server.call_ok(
+        "mikrotik_get_logs",
+        json!({"topics": ["firewall"], "limit": 1000}),
+    );
     let s = result.structured.expect("structured");
     assert_eq!(column(&s, "message"), firewall);
-    let as_text = server.call_ok("mikrotik_get_logs", json!({"topics": "firewall", "limit": 1000}));
-    assert_eq!(as_text.structured.expect("structured")["total"], firewall.len());
+    let as_text = server.call_ok(
+        "mikrotik_get_logs",
+        json!({"topics": "firewall", "limit": 1000}),
+    );
+    assert_eq!(
+        as_text.structured.expect("structured")["total"],
+        firewall.len()
+    );
 
     let link_down: Vec<String> = messages
         .iter()
@@ -265,10 +291,19 @@ fn logs_newest_last_with_topic_and_text_filters() {
         .cloned()
         .collect();
     assert!(!link_down.is_empty());
-    let result = server.call_ok("mikrotik_get_logs", json!({"contains": "LINK DOWN", "limit": 1000}));
-    assert_eq!(column(&result.structured.expect("structured"), "message"), link_down);
+    let result = server.call_ok(
+        "mikrotik_get_logs",
+        json!({"contains": "LINK DOWN", "limit": 1000}),
+    );
+    assert_eq!(
+        column(&result.structured.expect("structured"), "message"),
+        link_down
+    );
 
-    let nothing = server.call_ok("mikrotik_get_logs", json!({"contains": "no such text anywhere"}));
+    let nothing = server.call_ok(
+        "mikrotik_get_logs",
+        json!({"contains": "no such text anywhere"}),
+    );
     assert_eq!(nothing.text.lines().next(), Some("log entries: none"));
 }
 
@@ -282,10 +317,22 @@ fn vlans_show_three_tables_and_filter_by_bridge() {
     assert!(!vlans.is_empty() && !bridge_vlans.is_empty() && !ports.is_empty());
     let result = server.call_ok("mikrotik_get_vlan_interfaces", json!({}));
     let s = result.structured.expect("structured");
-    assert_eq!(column(&s["vlan_interfaces"], "name"), truth_column(&vlans, "name"));
+    assert_eq!(
+        column(&s["vlan_interfaces"], "name"),
+        truth_column(&vlans, "name")
+    );
     assert_eq!(s["bridge_vlans"]["total"], bridge_vlans.len());
-    assert_eq!(column(&s["bridge_ports"], "interface"), truth_column(&ports, "interface"));
-    assert!(result.text.contains(&format!("VLAN interfaces: {}", vlans.len())), "{}", result.text);
+    assert_eq!(
+        column(&s["bridge_ports"], "interface"),
+        truth_column(&ports, "interface")
+    );
+    assert!(
+        result
+            .text
+            .contains(&format!("VLAN interfaces: {}", vlans.len())),
+        "{}",
+        result.text
+    );
 
     let bridge = ports[0]["bridge"].clone();
     let on_bridge = server.call_ok("mikrotik_get_vlan_interfaces", json!({"bridge": bridge}));
@@ -297,7 +344,9 @@ fn vlans_show_three_tables_and_filter_by_bridge() {
 
     let capped = server.call_ok("mikrotik_get_vlan_interfaces", json!({"limit": 1}));
     assert!(
-        capped.text.contains(&format!("bridge ports: showing 1 of {}", ports.len())),
+        capped
+            .text
+            .contains(&format!("bridge ports: showing 1 of {}", ports.len())),
         "{}",
         capped.text
     );
@@ -313,8 +362,17 @@ fn ip_addresses_by_family_and_interface() {
     let s = both.structured.expect("structured");
     assert_eq!(column(&s["ipv4"], "address"), truth_column(&v4, "address"));
     assert_eq!(column(&s["ipv6"], "address"), truth_column(&v6, "address"));
-    assert!(both.text.starts_with(&format!("IPv4 addresses: {}", v4.len())), "{}", both.text);
-    assert!(both.text.contains(&format!("IPv6 addresses: {}", v6.len())), "{}", both.text);
+    assert!(
+        both.text
+            .starts_with(&format!("IPv4 addresses: {}", v4.len())),
+        "{}",
+        both.text
+    );
+    assert!(
+        both.text.contains(&format!("IPv6 addresses: {}", v6.len())),
+        "{}",
+        both.text
+    );
 
     let only_v6 = server.call_ok("mikrotik_get_ip_addresses", json!({"family": "ipv6"}));
     let s = only_v6.structured.expect("structured");
@@ -325,10 +383,19 @@ fn ip_addresses_by_family_and_interface() {
     let bridge6 = env.rows("/ipv6/address", &["interface=bridge"]);
     let on_bridge = server.call_ok("mikrotik_get_ip_addresses", json!({"interface": "bridge"}));
     let s = on_bridge.structured.expect("structured");
-    assert_eq!(column(&s["ipv4"], "address"), truth_column(&bridge4, "address"));
-    assert_eq!(column(&s["ipv6"], "address"), truth_column(&bridge6, "address"));
+    assert_eq!(
+        column(&s["ipv4"], "address"),
+        truth_column(&bridge4, "address")
+    );
+    assert_eq!(
+        column(&s["ipv6"], "address"),
+        truth_column(&bridge6, "address")
+    );
 
-    let capped = server.call_ok("mikrotik_get_ip_addresses", json!({"family": "ipv4", "limit": 2}));
+    let capped = server.call_ok(
+        "mikrotik_get_ip_addresses",
+        json!({"family": "ipv4", "limit": 2}),
+    );
     assert_eq!(
         capped.text.lines().next().unwrap_or(""),
         format!("IPv4 addresses: showing 2 of {}", v4.len())
@@ -376,7 +443,9 @@ fn dns_settings_and_static_entries() {
     assert_eq!(s["settings"]["servers"], settings[0]["servers"].as_str());
     assert_eq!(column(&s["static"], "name"), truth_column(&entries, "name"));
     assert!(
-        result.text.starts_with(&format!("DNS servers: {};", settings[0]["servers"])),
+        result
+            .text
+            .starts_with(&format!("DNS servers: {};", settings[0]["servers"])),
         "{}",
         result.text
     );
@@ -387,7 +456,10 @@ fn dns_settings_and_static_entries() {
         .collect();
     assert!(!nas.is_empty());
     let found = server.call_ok("mikrotik_get_dns", json!({"name": "NAS"}));
-    assert_eq!(column(&found.structured.expect("structured")["static"], "name"), nas);
+    assert_eq!(
+        column(&found.structured.expect("structured")["static"], "name"),
+        nas
+    );
 
     let capped = server.call_ok("mikrotik_get_dns", json!({"limit": 2}));
     assert!(

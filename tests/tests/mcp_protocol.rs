@@ -66,7 +66,10 @@ fn tools_list_has_every_tool_with_valid_schemas() {
     for t in &tools {
         let name = t["name"].as_str().unwrap_or("?");
         let description = t["description"].as_str().unwrap_or("");
-        assert!(description.len() > 20, "{name}: description {description:?}");
+        assert!(
+            description.len() > 20,
+            "{name}: description {description:?}"
+        );
         let input = &t["inputSchema"];
         assert_eq!(input["type"], "object", "{name}: inputSchema {input}");
         if let Err(e) = jsonschema::meta::validate(input) {
@@ -125,9 +128,7 @@ fn annotations_say_what_each_tool_does() {
 fn tools_list_stays_under_15_kb() {
     let env = TestEnv::new();
     let server = env.server();
-    let result = server
-        .request("tools/list", json!({}))
-        .expect("tools/list");
+    let result = server.request("tools/list", json!({})).expect("tools/list");
     let size = result.to_string().len();
     let count = result["tools"].as_array().map_or(0, Vec::len);
     println!("tools/list: {count} tools, {size} bytes of JSON");
@@ -191,5 +192,9 @@ fn the_server_exits_when_the_client_closes_stdin() {
     let server = env.server();
     server.list_tools();
     let code = server.close(std::time::Duration::from_secs(10));
-    assert_eq!(code, Some(0), "the server should exit cleanly at end of input");
+    assert_eq!(
+        code,
+        Some(0),
+        "the server should exit cleanly at end of input"
+    );
 }

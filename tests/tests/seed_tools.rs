@@ -25,7 +25,10 @@ fn interfaces_match_the_router() {
     let env = TestEnv::new();
     let server = env.server();
     let truth = env.rows("/interface", &[]);
-    assert!(truth.len() > 5, "the simulator has a realistic interface list");
+    assert!(
+        truth.len() > 5,
+        "the simulator has a realistic interface list"
+    );
 
     let all = server.call_ok("mikrotik_get_interfaces", json!({}));
     let s = all.structured.as_ref().expect("structured content");
@@ -43,7 +46,13 @@ fn interfaces_match_the_router() {
     let only_ether = server.call_ok("mikrotik_get_interfaces", json!({"type": "ether"}));
     let s = only_ether.structured.expect("structured content");
     assert_eq!(column(&s, "name"), truth_column(&ether, "name"));
-    assert!(s["rows"].as_array().unwrap().iter().all(|r| r["type"] == "ether"));
+    assert!(
+        s["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["type"] == "ether")
+    );
 
     let running = env.rows("/interface", &["running=true"]);
     let only_running = server.call_ok("mikrotik_get_interfaces", json!({"running_only": true}));
@@ -97,7 +106,9 @@ fn system_resources_match_the_router() {
         s["total-memory"].as_u64().map(|n| n.to_string()).as_deref(),
         Some(truth["total-memory"].as_str())
     );
-    let used = s["memory-used-percent"].as_f64().expect("memory-used-percent");
+    let used = s["memory-used-percent"]
+        .as_f64()
+        .expect("memory-used-percent");
     assert!((0.0..=100.0).contains(&used), "{used}");
 }
 
@@ -136,7 +147,11 @@ fn dhcp_leases_match_the_router_and_filter_by_status() {
         assert_eq!(s["total"], expected.len(), "status={status}");
         assert_eq!(column(&s, "address"), truth_column(&expected, "address"));
         assert!(
-            s["rows"].as_array().unwrap().iter().all(|r| r["status"] == status),
+            s["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["status"] == status),
             "{s}"
         );
     }
@@ -156,9 +171,12 @@ fn dhcp_leases_limit_counts_generated_leases() {
     let server = env.server();
     let client = env.client();
     let counted = env
-        .block_on(client.call(
-            mcp_mikrotik::routeros::Request::new("/ip/dhcp-server/lease/print").arg("count-only", ""),
-        ))
+        .block_on(
+            client.call(
+                mcp_mikrotik::routeros::Request::new("/ip/dhcp-server/lease/print")
+                    .arg("count-only", ""),
+            ),
+        )
         .expect("count-only");
     let total: u64 = counted
         .done
@@ -182,7 +200,10 @@ fn run_command_prints_and_adds() {
     let env = TestEnv::new();
     let server = env.server();
     let truth = env.rows("/ip/address", &[]);
-    let printed = server.call_ok("mikrotik_run_command", json!({"command": "/ip/address/print"}));
+    let printed = server.call_ok(
+        "mikrotik_run_command",
+        json!({"command": "/ip/address/print"}),
+    );
     let s = printed.structured.expect("structured content");
     assert_eq!(s["complete"], true);
     assert_eq!(column(&s, "address"), truth_column(&truth, "address"));
@@ -220,7 +241,10 @@ fn run_command_prints_and_adds() {
 fn run_command_reports_router_errors_as_tool_errors() {
     let env = TestEnv::new();
     let server = env.server();
-    let result = server.call_tool("mikrotik_run_command", json!({"command": "/ip/adress/print"}));
+    let result = server.call_tool(
+        "mikrotik_run_command",
+        json!({"command": "/ip/adress/print"}),
+    );
     assert!(result.is_error, "{}", result.text);
     assert!(result.text.contains("/ip/adress/print"), "{}", result.text);
     let result = server.call_tool(

@@ -55,7 +55,10 @@ fn wifi_clients_on_routeros_7_with_dhcp_names() {
     let capped = server.call_ok("mikrotik_get_wireless_clients", json!({"limit": 1}));
     assert_eq!(
         capped.text.lines().next().unwrap_or(""),
-        format!("wireless clients: showing 1 of {} (/interface/wifi)", all.len())
+        format!(
+            "wireless clients: showing 1 of {} (/interface/wifi)",
+            all.len()
+        )
     );
 }
 
@@ -96,7 +99,9 @@ fn ping_a_reachable_address() {
     assert_eq!(s["probes"].as_array().map(Vec::len), Some(3));
     assert!(s["avg_rtt_ms"].as_f64().is_some(), "{s}");
     assert!(
-        result.text.starts_with("ping 192.168.88.1: 3 sent, 3 received, 0% loss"),
+        result
+            .text
+            .starts_with("ping 192.168.88.1: 3 sent, 3 received, 0% loss"),
         "{}",
         result.text
     );
@@ -110,7 +115,11 @@ fn ping_an_unreachable_address_reports_timeouts() {
         "mikrotik_ping",
         json!({"address": "10.123.45.67", "count": 2, "interval": "100ms"}),
     );
-    assert!(!result.is_error, "timeouts are an answer, not an error: {}", result.text);
+    assert!(
+        !result.is_error,
+        "timeouts are an answer, not an error: {}",
+        result.text
+    );
     let s = result.structured.expect("structured");
     assert_eq!(s["sent"], 2);
     assert_eq!(s["received"], 0);
@@ -132,7 +141,11 @@ fn ping_cut_by_the_deadline_returns_what_arrived() {
     );
     let took = started.elapsed();
     assert!(took < Duration::from_secs(6), "returned after {took:?}");
-    assert!(!result.is_error, "a partial answer, not an error: {}", result.text);
+    assert!(
+        !result.is_error,
+        "a partial answer, not an error: {}",
+        result.text
+    );
     let s = result.structured.expect("structured");
     let sent = s["sent"].as_u64().unwrap_or(0);
     assert!(sent > 0 && sent < 100, "{s}");

@@ -29,8 +29,16 @@ fn main() {
 
     let cold = startup_times(&env, COLD_RUNS, true);
     let warm = startup_times(&env, WARM_RUNS, false);
-    report_ms("start (empty cache): spawn→initialize→tools/list", &cold, None);
-    report_ms("start (warm cache):  spawn→initialize→tools/list", &warm, Some(30.0));
+    report_ms(
+        "start (empty cache): spawn→initialize→tools/list",
+        &cold,
+        None,
+    );
+    report_ms(
+        "start (warm cache):  spawn→initialize→tools/list",
+        &warm,
+        Some(30.0),
+    );
 
     let server = env.server();
     server.list_tools();
@@ -215,7 +223,9 @@ fn report_ms(label: &str, times: &[Duration], goal: Option<f64>) {
     let median = percentile(&mut sorted, 50.0).as_secs_f64() * 1e3;
     let min = sorted[0].as_secs_f64() * 1e3;
     let max = sorted[sorted.len() - 1].as_secs_f64() * 1e3;
-    let goal = goal.map(|g| format!(" (goal ≤ {g} ms)")).unwrap_or_default();
+    let goal = goal
+        .map(|g| format!(" (goal ≤ {g} ms)"))
+        .unwrap_or_default();
     println!(
         "{label}: median {median:.1} ms, min {min:.1}, max {max:.1} over {} runs{goal}",
         times.len()
