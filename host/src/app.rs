@@ -117,7 +117,8 @@ async fn list_tools(common: Common) -> Result<i32> {
     let setup = setup(&common).await?;
     let tools = setup.runtime.tools();
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
-    println!("{:width$}  {:6}  {:8}  DESCRIPTION", "TOOL", "ACCESS", "PLUGIN");
+    let pw = tools.iter().map(|t| t.plugin.len()).max().unwrap_or(6);
+    println!("{:width$}  {:6}  {:pw$}  DESCRIPTION", "TOOL", "ACCESS", "PLUGIN");
     for t in tools {
         let access = match t.effect {
             crate::plugins::Effect::Reads => "read",
@@ -126,7 +127,7 @@ async fn list_tools(common: Common) -> Result<i32> {
         };
         let first_sentence = t.description.split(". ").next().unwrap_or("");
         println!(
-            "{:width$}  {:6}  {:8}  {}",
+            "{:width$}  {:6}  {:pw$}  {}",
             t.name, access, t.plugin, first_sentence
         );
     }

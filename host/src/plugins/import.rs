@@ -13,10 +13,6 @@ use super::bindings::host_routeros::{
 use super::state::{CallState, Caller};
 use crate::routeros::{Attr, CallError, Cut, Limits, Request, Response, RowObserver};
 
-/// Most of a tool call's remaining time kept back from a router call for the plugin to
-/// finish (a tenth of the remaining time, capped at this).
-const GUEST_RESERVE: Duration = Duration::from_millis(250);
-
 impl Host for CallState {
     async fn routeros_call(
         &mut self,
@@ -76,13 +72,13 @@ pub(crate) fn build_request(
             caller.router.target()
         )));
     }
-    // Keep a little of the tool call's time for the plugin to turn a reply cut at the
-    // deadline into its answer; without it a streaming command ends the whole call.
-    let for_router = remaining.saturating_sub((remaining / 10).min(GUEST_RESERVE));
+    // Leave the plugin a moment after the router's answer (or its cut) to build its output,
+    // so a streaming command cut at the deadline still yields a partial result.
+    let usable = remaining.saturating_sub((remaining / 10).min(Duration::from_millis(250)));
     let time_budget = options
         .timeout_ms
-        .map(|ms| Duration::from_millis(ms.into()).min(for_router))
-        .unwrap_or(for_router);
+        .map(|ms| Duration::from_millis(ms.into()).min(usable))
+        .unwrap_or(usable);
     let max_rows = options
         .max_rows
         .map(|n| (n as usize).min(caller.max_rows))

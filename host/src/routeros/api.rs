@@ -42,9 +42,12 @@ pub struct Request {
     pub on_row: Option<RowObserver>,
 }
 
+/// What a [`RowObserver`] runs: row number (from 1) and the row.
+pub type RowCallback = dyn Fn(usize, &Row) + Send + Sync;
+
 /// A callback run for each arriving row.
 #[derive(Clone)]
-pub struct RowObserver(pub Arc<dyn Fn(usize, &Row) + Send + Sync>);
+pub struct RowObserver(pub Arc<RowCallback>);
 
 impl std::fmt::Debug for RowObserver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -32,8 +32,10 @@ fn workspace() -> PathBuf {
 pub fn hostile_wasm(which: Hostile) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let out = BUILT.get_or_init(|| {
-        let target_dir = workspace().join("target").join("hostile");
-        let out = target_dir.join("out");
+        // Share the bundled plugins' target dir (same profile and target), so the guest
+        // dependencies are compiled once.
+        let target_dir = workspace().join("target").join("plugins");
+        let out = workspace().join("target").join("hostile");
         std::fs::create_dir_all(&out).unwrap();
         for (features, name) in [
             (None, "normal"),

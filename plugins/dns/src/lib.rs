@@ -148,8 +148,9 @@ fn settings_line(row: &Row) -> String {
         or_dash("servers"),
         or_dash("dynamic-servers"),
         or_dash("use-doh-server"),
-        or_dash("cache-used"),
-        or_dash("cache-size"),
+        // RouterOS 7 says `2048KiB`, RouterOS 6 a bare number of KiB.
+        or_dash("cache-used").trim_end_matches("KiB"),
+        or_dash("cache-size").trim_end_matches("KiB"),
         or_dash("cache-max-ttl"),
     )
 }

@@ -190,13 +190,9 @@ pub async fn add(ctx: &Ctx, menu: &str, cmd: &Command, sink: &mut ReplySink) -> 
                 format!("missing value(s) of argument(s) {}", missing.join(", ")),
             ));
         }
-        if let Some(name) = given.iter().find(|a| a.name.as_ref() == b"name") {
-            if t.items
-                .iter()
-                .any(|r| r.get(b"name") == Some(&name.value[..]))
-            {
-                return Err(refuse(None, "failure: item with such name already exists"));
-            }
+        let name = given.iter().find(|a| a.name.as_ref() == b"name");
+        if name.is_some_and(|n| t.items.iter().any(|r| r.get(b"name") == Some(&n.value[..]))) {
+            return Err(refuse(None, "failure: item with such name already exists"));
         }
         let row = new_item(t, menu, &given);
         let id = st

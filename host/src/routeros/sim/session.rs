@@ -259,23 +259,25 @@ async fn command(
     Next::Continue
 }
 
-/// `/cancel [=tag=X]`: interrupt X (or every running command).
+/// `/cancel [=tag=X]`: interrupt X (or every running command): X gets `!trap =category=2
+/// =message=interrupted`, the `/cancel` its `!done`, then X its `!done`. A tag that is not
+/// running (unknown or already finished) just gets the `/cancel` its `!done`, as real
+/// routers answer.
 async fn cancel(cmd: &Command, tx: mpsc::Sender<Out>, registry: &Registry) -> Result<(), Closed> {
     let target = cmd.arg("tag").cloned();
     let mut interrupted = Vec::new();
     for r in registry.take(target.as_deref()) {
         r.handle.abort();
-        if let Err(e) = r.handle.await {
-            if e.is_cancelled() {
-                let mut sink = ReplySink::new(tx.clone(), r.tag.clone());
-                sink.sentence(
-                    b"!trap",
-                    &[(b"category", b"2"), (b"message", b"interrupted")],
-                )
-                .await?;
-                sink.flush().await?;
-                interrupted.push(sink);
-            }
+        // A command that had already finished is not interrupted (nothing more is sent).
+        if matches!(r.handle.await, Err(e) if e.is_cancelled()) {
+            let mut sink = ReplySink::new(tx.clone(), r.tag.clone());
+            sink.sentence(
+                b"!trap",
+                &[(b"category", b"2"), (b"message", b"interrupted")],
+            )
+            .await?;
+            sink.flush().await?;
+            interrupted.push(sink);
         }
     }
     ReplySink::new(tx.clone(), cmd.tag.clone())

@@ -237,9 +237,9 @@ pub async fn ping(ctx: &Ctx, cmd: &Command, sink: &mut ReplySink) -> Result<(), 
             b"packet-loss",
             format_args!("{}", 100 - received * 100 / sent),
         );
-        if received > 0 {
+        if let Some(avg) = sum.checked_div(received) {
             row.push(b"min-rtt", format_rtt(min).as_bytes());
-            row.push(b"avg-rtt", format_rtt(sum / received).as_bytes());
+            row.push(b"avg-rtt", format_rtt(avg).as_bytes());
             row.push(b"max-rtt", format_rtt(max).as_bytes());
         }
         sink.row(&row, &proplist).await?;

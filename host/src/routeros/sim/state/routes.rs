@@ -50,7 +50,14 @@ pub fn generated_route(first_id: u64, i: u64, r: &mut FlatRow) {
     r.push(b"dhcp", b"false");
     r.push(b"ospf", b"false");
     r.push(b"bgp", b"true");
-    r.push(b"hw-offloaded", if i % 7 == 0 { b"false" } else { b"true" });
+    r.push(
+        b"hw-offloaded",
+        if i.is_multiple_of(7) {
+            b"false"
+        } else {
+            b"true"
+        },
+    );
     r.push(b"ecmp", b"false");
     r.push(b"disabled", b"false");
 }
