@@ -1,5 +1,6 @@
 //! The hostile test plugin (`tests/hostile`): built once per test process for
-//! `wasm32-wasip2` with the `plugin` profile, then copied into a test's plugin directory.
+//! `wasm32-wasip2` with the `plugin` profile (in the bundled plugins' target dir, so guest
+//! dependencies are compiled once), then copied into a test's plugin directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +12,7 @@ use crate::paths::{target_dir, workspace};
 pub fn hostile_wasm() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let target = target_dir().join("hostile");
+        let target = target_dir().join("plugins");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
         cmd.current_dir(workspace())
@@ -40,7 +41,9 @@ pub fn hostile_wasm() -> &'static Path {
         // Keep a private copy: another build of the crate (with features) may replace the
         // file cargo writes.
         let built = target.join("wasm32-wasip2/plugin/hostile_plugin.wasm");
-        let copy = target.join(format!("e2e-hostile-{}.wasm", std::process::id()));
+        let out = target_dir().join("hostile");
+        std::fs::create_dir_all(&out).expect("create target/hostile");
+        let copy = out.join(format!("e2e-hostile-{}.wasm", std::process::id()));
         std::fs::copy(&built, &copy).expect("copy the hostile plugin");
         copy
     })

@@ -5,6 +5,7 @@
 //! - [`TestEnv`]: a simulator per test, the server's environment, the library client for truth
 //! - [`McpClient`]: JSON-RPC over newline-delimited JSON, with deadlines and a stream check
 //! - [`hostile`]: the misbehaving test plugin
+//! - [`listing`]: comparing listings with the simulator's rows
 //!
 //! ```no_run
 //! use e2e::TestEnv;
@@ -16,6 +17,7 @@
 //! ```
 
 pub mod hostile;
+pub mod listing;
 pub mod mcp_client;
 pub mod paths;
 pub mod test_env;

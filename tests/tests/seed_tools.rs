@@ -2,23 +2,8 @@
 //! library client reads from the same router.
 
 use e2e::TestEnv;
-use serde_json::{Value, json};
-
-/// The `name` (or other) column of structured rows.
-fn column(structured: &Value, key: &str) -> Vec<String> {
-    structured["rows"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no rows array in {structured}"))
-        .iter()
-        .map(|r| r[key].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
-fn truth_column(rows: &[std::collections::BTreeMap<String, String>], key: &str) -> Vec<String> {
-    rows.iter()
-        .map(|r| r.get(key).cloned().unwrap_or_default())
-        .collect()
-}
+use e2e::listing::{column, truth_column};
+use serde_json::json;
 
 #[test]
 fn interfaces_match_the_router() {
