@@ -1,0 +1,368 @@
+//! A minimal MCP client for tests: runs `mcp-mikrotik` as a child process and speaks
+//! JSON-RPC over newline-delimited JSON on its stdin/stdout.
+//!
+//! A reader thread checks that EVERY stdout line is a JSON-RPC 2.0 message (a plugin's
+//! stdout must never leak into the stream), routes responses to their waiting request and
+//! records notifications (e.g. progress). Stderr is captured for assertions and printed when
+//! a test fails. Every wait has a deadline, so no test can hang on the server.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// How long a request may wait for its response unless a test says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A JSON-RPC error response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+/// The result of `tools/call` that did not fail at the protocol level.
+#[derive(Clone, Debug)]
+pub struct ToolResult {
+    /// All text content blocks, joined by newlines.
+    pub text: String,
+    pub structured: Option<Value>,
+    pub is_error: bool,
+    /// The whole result object.
+    pub raw: Value,
+}
+
+#[derive(Default)]
+struct Shared {
+    pending: HashMap<u64, Sender<Value>>,
+    notifications: Vec<Value>,
+    /// Stdout lines that were not JSON-RPC messages.
+    violations: Vec<String>,
+    stderr: String,
+    stdout_closed: bool,
+}
+
+/// A running server and the client side of its stdio.
+pub struct McpClient {
+    child: Child,
+    stdin: Mutex<Option<ChildStdin>>,
+    shared: Arc<Mutex<Shared>>,
+    next_id: AtomicU64,
+}
+
+fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether `msg` is a JSON-RPC 2.0 request, notification or response.
+fn is_jsonrpc(msg: &Value) -> bool {
+    let Some(obj) = msg.as_object() else {
+        return false;
+    };
+    obj.get("jsonrpc") == Some(&json!("2.0"))
+        && (obj.get("method").is_some_and(Value::is_string)
+            || (obj.contains_key("id")
+                && (obj.contains_key("result") || obj.contains_key("error"))))
+}
+
+impl McpClient {
+    /// Spawn `cmd` with piped stdio; no MCP handshake yet (see [`McpClient::initialize`]).
+    pub fn spawn(mut cmd: Command) -> Self {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn mcp-mikrotik");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let reader = shared.clone();
+        std::thread::spawn(move || read_stdout(stdout, &reader));
+        let errors = shared.clone();
+        std::thread::spawn(move || read_stderr(stderr, &errors));
+        Self {
+            stdin: Mutex::new(child.stdin.take()),
+            child,
+            shared,
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `initialize` + `notifications/initialized`; the server's initialize result.
+    pub fn initialize(&self) -> Value {
+        let result = self
+            .request(
+                "initialize",
+                json!({
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "e2e-tests", "version": "0.1.0"}
+                }),
+            )
+            .unwrap_or_else(|e| self.fail(&format!("initialize failed: {e:?}")));
+        self.notify("notifications/initialized", json!({}));
+        result
+    }
+
+    /// Send a notification.
+    pub fn notify(&self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Send a request and wait (at most [`DEFAULT_TIMEOUT`]) for its response.
+    pub fn request(&self, method: &str, params: Value) -> Result<Value, RpcError> {
+        self.request_within(method, params, DEFAULT_TIMEOUT)
+    }
+
+    /// Send a request and wait at most `timeout` for its response; no response in time fails
+    /// the test (with the server's stderr).
+    pub fn request_within(
+        &self,
+        method: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Value, RpcError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = channel();
+        lock(&self.shared).pending.insert(id, tx);
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let reply = match rx.recv_timeout(timeout) {
+            Ok(reply) => reply,
+            Err(_) => {
+                lock(&self.shared).pending.remove(&id);
+                self.fail(&format!(
+                    "no response to {method} within {} ms",
+                    timeout.as_millis()
+                ))
+            }
+        };
+        self.assert_stream_clean();
+        if let Some(error) = reply.get("error") {
+            return Err(RpcError {
+                code: error["code"].as_i64().unwrap_or(0),
+                message: error["message"].as_str().unwrap_or("").to_string(),
+                data: error.get("data").cloned(),
+            });
+        }
+        Ok(reply.get("result").cloned().unwrap_or(Value::Null))
+    }
+
+    /// `tools/list`: the tools array.
+    pub fn list_tools(&self) -> Vec<Value> {
+        let result = self
+            .request("tools/list", json!({}))
+            .unwrap_or_else(|e| self.fail(&format!("tools/list failed: {e:?}")));
+        result["tools"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| self.fail(&format!("tools/list has no tools array: {result}")))
+    }
+
+    /// `tools/call` with `params` as given (name, arguments, _meta…).
+    pub fn call_tool_params(&self, params: Value) -> Result<ToolResult, RpcError> {
+        self.request("tools/call", params).map(tool_result)
+    }
+
+    /// `tools/call`; a JSON-RPC error fails the test.
+    pub fn call_tool(&self, name: &str, arguments: Value) -> ToolResult {
+        self.try_call_tool(name, arguments)
+            .unwrap_or_else(|e| self.fail(&format!("tools/call {name} failed: {e:?}")))
+    }
+
+    /// `tools/call`, returning a JSON-RPC error as `Err`.
+    pub fn try_call_tool(&self, name: &str, arguments: Value) -> Result<ToolResult, RpcError> {
+        self.call_tool_params(json!({"name": name, "arguments": arguments}))
+    }
+
+    /// `tools/call` that must succeed (`isError` false); returns the result.
+    pub fn call_ok(&self, name: &str, arguments: Value) -> ToolResult {
+        let result = self.call_tool(name, arguments.clone());
+        if result.is_error {
+            self.fail(&format!(
+                "{name} {arguments} returned isError: {}",
+                result.text
+            ));
+        }
+        result
+    }
+
+    /// Notifications received so far.
+    pub fn notifications(&self) -> Vec<Value> {
+        lock(&self.shared).notifications.clone()
+    }
+
+    /// Everything the server wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        lock(&self.shared).stderr.clone()
+    }
+
+    /// Wait until stderr contains `needle` (or fail after `timeout`).
+    pub fn wait_for_stderr(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.stderr();
+            if text.contains(needle) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("stderr never contained {needle:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Fail the test if any stdout line so far was not a JSON-RPC message.
+    pub fn assert_stream_clean(&self) {
+        let bad = lock(&self.shared).violations.clone();
+        if !bad.is_empty() {
+            let first: Vec<String> = bad.iter().take(3).map(|l| truncate(l, 200)).collect();
+            self.fail(&format!(
+                "{} stdout line(s) were not JSON-RPC messages, e.g. {first:?}",
+                bad.len()
+            ));
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Close stdin and wait (at most `timeout`) for the server to exit; its exit code.
+    pub fn close(mut self, timeout: Duration) -> Option<i32> {
+        lock_stdin(&self.stdin).take();
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+
+    fn send(&self, msg: &Value) {
+        let mut line = msg.to_string();
+        line.push('\n');
+        let mut stdin = lock_stdin(&self.stdin);
+        let written = stdin
+            .as_mut()
+            .map(|s| s.write_all(line.as_bytes()).and_then(|_| s.flush()));
+        if !matches!(written, Some(Ok(()))) {
+            drop(stdin);
+            self.fail(&format!("cannot write to the server's stdin ({written:?})"));
+        }
+    }
+
+    /// Fail the test with `what` and the server's stderr.
+    pub fn fail(&self, what: &str) -> ! {
+        panic!(
+            "{what}\n--- server stderr ---\n{}\n---------------------",
+            truncate(&self.stderr(), 8000)
+        );
+    }
+}
+
+fn lock_stdin(stdin: &Mutex<Option<ChildStdin>>) -> MutexGuard<'_, Option<ChildStdin>> {
+    stdin.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Drop for McpClient {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "--- server stderr (pid {}) ---\n{}",
+                self.child.id(),
+                truncate(&self.stderr(), 8000)
+            );
+        }
+        lock_stdin(&self.stdin).take();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}… ({} bytes more)", &text[..cut], text.len() - cut)
+}
+
+fn read_stdout(stdout: impl Read, shared: &Mutex<Shared>) {
+    let mut reader = BufReader::new(stdout);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        let msg: Option<Value> = serde_json::from_str(text).ok();
+        let mut shared = lock(shared);
+        match msg {
+            Some(msg) if is_jsonrpc(&msg) => {
+                let is_response = msg.get("method").is_none();
+                let id = msg.get("id").and_then(Value::as_u64);
+                match (is_response, id) {
+                    (true, Some(id)) => {
+                        if let Some(tx) = shared.pending.remove(&id) {
+                            let _ = tx.send(msg);
+                        }
+                    }
+                    _ => shared.notifications.push(msg),
+                }
+            }
+            _ => shared.violations.push(text.to_string()),
+        }
+    }
+    lock(shared).stdout_closed = true;
+}
+
+fn read_stderr(stderr: impl Read, shared: &Mutex<Shared>) {
+    let mut reader = BufReader::new(stderr);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => lock(shared).stderr.push_str(&String::from_utf8_lossy(&buf)),
+        }
+    }
+}
+
+/// The pieces of a `tools/call` result.
+fn tool_result(raw: Value) -> ToolResult {
+    let text = raw["content"]
+        .as_array()
+        .map(|blocks| {
+            blocks
+                .iter()
+                .filter_map(|b| b["text"].as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    ToolResult {
+        text,
+        structured: raw.get("structuredContent").cloned(),
+        is_error: raw["isError"].as_bool().unwrap_or(false),
+        raw,
+    }
+}
