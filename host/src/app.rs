@@ -19,6 +19,7 @@ pub fn init_logging(filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }
@@ -55,6 +56,7 @@ fn sim_config(args: &SimArgs) -> SimConfig {
         ros6: args.ros6,
         routes: args.routes,
         leases: args.leases,
+        without: args.without.clone(),
         ..SimConfig::default()
     }
 }
@@ -105,10 +107,7 @@ fn default_plugin_dir() -> Option<std::path::PathBuf> {
 
 async fn serve(common: Common) -> Result<i32> {
     let setup = setup(&common).await?;
-    tracing::info!(
-        tools = setup.runtime.tools().len(),
-        "serving MCP on stdio"
-    );
+    tracing::info!(tools = setup.runtime.tools().len(), "serving MCP on stdio");
     mcp::serve_stdio(mcp::Server::new(setup.runtime.clone())).await?;
     Ok(0)
 }
@@ -118,7 +117,10 @@ async fn list_tools(common: Common) -> Result<i32> {
     let tools = setup.runtime.tools();
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
     let pw = tools.iter().map(|t| t.plugin.len()).max().unwrap_or(6);
-    println!("{:width$}  {:6}  {:pw$}  DESCRIPTION", "TOOL", "ACCESS", "PLUGIN");
+    println!(
+        "{:width$}  {:6}  {:pw$}  DESCRIPTION",
+        "TOOL", "ACCESS", "PLUGIN"
+    );
     for t in tools {
         let access = match t.effect {
             crate::plugins::Effect::Reads => "read",

@@ -140,6 +140,9 @@ pub struct SimArgs {
     /// Extra generated DHCP leases.
     #[arg(long, default_value_t = 0)]
     pub leases: usize,
+    /// Leave out a menu, as if its package were missing (repeatable), e.g. /interface/wifi.
+    #[arg(long, value_name = "MENU")]
+    pub without: Vec<String>,
     /// Log filter for stderr.
     #[arg(long, env = "MCP_MIKROTIK_LOG", default_value = "info")]
     pub log: String,

@@ -45,9 +45,14 @@ pub fn client_config(args: &RouterArgs) -> Result<ClientConfig> {
                 8728
             }
         }
-        Some(p) => p.trim().parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| {
-            anyhow!("ROUTEROS_PORT (--port) must be a port number 1-65535, not {p:?}")
-        })?,
+        Some(p) => p
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| {
+                anyhow!("ROUTEROS_PORT (--port) must be a port number 1-65535, not {p:?}")
+            })?,
     };
     if args.host.trim().is_empty() {
         bail!("ROUTEROS_HOST (--host) is empty; set it to the router's address");
@@ -122,7 +127,9 @@ mod tests {
         assert!(parse_bool("X", "TRUE").unwrap());
         assert!(!parse_bool("X", "false").unwrap());
         assert!(!parse_bool("X", "").unwrap());
-        let err = parse_bool("ROUTEROS_USE_SSL", "maybe").unwrap_err().to_string();
+        let err = parse_bool("ROUTEROS_USE_SSL", "maybe")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("ROUTEROS_USE_SSL") && err.contains("maybe"));
     }
 }

@@ -51,7 +51,10 @@ async fn plain_login_and_print_with_proplist_and_query() {
     assert!(r.rows.len() >= 8, "ether1..ether8, got {}", r.rows.len());
     for row in &r.rows {
         assert_eq!(text(row, "type"), "ether");
-        assert!(row.iter().all(|a| &a.name[..] == b"name" || &a.name[..] == b"type"));
+        assert!(
+            row.iter()
+                .all(|a| &a.name[..] == b"name" || &a.name[..] == b"type")
+        );
     }
     assert!(r.rows.iter().any(|row| text(row, "name") == "ether1"));
 }
@@ -170,7 +173,11 @@ async fn traps_carry_category_and_message() {
         other => panic!("expected a trap, got {other:?}"),
     }
     let err = client
-        .call(Request::new("/interface/set").arg(".id", "*FFFFFF").arg("mtu", "1400"))
+        .call(
+            Request::new("/interface/set")
+                .arg(".id", "*FFFFFF")
+                .arg("mtu", "1400"),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, CallError::Trap { .. }), "{err:?}");
@@ -234,10 +241,17 @@ async fn ipv6_and_hostname_targets() {
     .await;
     let c6 = Client::new(ClientConfig::new("::1", sim6.addr().port(), "admin", "")).unwrap();
     assert!(c6.target().starts_with("[::1]:"));
-    c6.call(Request::new("/system/identity/print")).await.unwrap();
+    c6.call(Request::new("/system/identity/print"))
+        .await
+        .unwrap();
     let sim4 = sim(SimConfig::default()).await;
-    let byname =
-        Client::new(ClientConfig::new("localhost", sim4.addr().port(), "admin", "")).unwrap();
+    let byname = Client::new(ClientConfig::new(
+        "localhost",
+        sim4.addr().port(),
+        "admin",
+        "",
+    ))
+    .unwrap();
     byname
         .call(Request::new("/system/identity/print"))
         .await
@@ -248,7 +262,10 @@ async fn ipv6_and_hostname_targets() {
 async fn windows_1252_values_keep_their_bytes() {
     let sim = sim(SimConfig::default()).await;
     let client = client_for(&sim, "admin", "");
-    let r = client.call(Request::new("/ip/dhcp-server/lease/print")).await.unwrap();
+    let r = client
+        .call(Request::new("/ip/dhcp-server/lease/print"))
+        .await
+        .unwrap();
     let odd: Vec<_> = r
         .rows
         .iter()
@@ -275,14 +292,29 @@ async fn every_fault_then_recovery() {
     })
     .await;
     let client = client_for(&sim, "admin", "");
-    client.call(Request::new("/system/identity/print")).await.unwrap();
+    client
+        .call(Request::new("/system/identity/print"))
+        .await
+        .unwrap();
 
-    let cases: Vec<(Fault, fn(&Result<mcp_mikrotik::routeros::Response, CallError>) -> bool)> = vec![
-        (Fault::DropMidReply, |r| matches!(r, Err(CallError::Connection { .. }))),
-        (Fault::Garbage, |r| matches!(r, Err(CallError::Connection { .. }))),
-        (Fault::ControlByte, |r| matches!(r, Err(CallError::Connection { .. }))),
+    let cases: Vec<(
+        Fault,
+        fn(&Result<mcp_mikrotik::routeros::Response, CallError>) -> bool,
+    )> = vec![
+        (Fault::DropMidReply, |r| {
+            matches!(r, Err(CallError::Connection { .. }))
+        }),
+        (Fault::Garbage, |r| {
+            matches!(r, Err(CallError::Connection { .. }))
+        }),
+        (Fault::ControlByte, |r| {
+            matches!(r, Err(CallError::Connection { .. }))
+        }),
         (Fault::Fatal, |r| matches!(r, Err(CallError::Fatal { .. }))),
-        (Fault::Stall, |r| matches!(r, Ok(resp) if resp.cut == Some(Cut::Deadline))),
+        (
+            Fault::Stall,
+            |r| matches!(r, Ok(resp) if resp.cut == Some(Cut::Deadline)),
+        ),
     ];
     for (fault, expected) in cases {
         sim.faults().set_once(fault.clone());
@@ -296,7 +328,8 @@ async fn every_fault_then_recovery() {
         assert!(next.is_ok(), "after {fault:?}: {next:?}");
     }
 
-    sim.faults().set(Fault::SlowReplies(Duration::from_millis(20)));
+    sim.faults()
+        .set(Fault::SlowReplies(Duration::from_millis(20)));
     let r = client
         .call(Request::new("/system/identity/print"))
         .await
@@ -328,11 +361,20 @@ async fn broken_session_fails_all_waiting_commands_at_once() {
     sim.faults().set_once(Fault::Garbage);
     let started = Instant::now();
     let trigger = client.call(Request::new("/interface/print")).await;
-    assert!(matches!(trigger, Err(CallError::Connection { .. })), "{trigger:?}");
+    assert!(
+        matches!(trigger, Err(CallError::Connection { .. })),
+        "{trigger:?}"
+    );
     for p in pings {
         let r = p.await.unwrap();
         assert!(matches!(r, Err(CallError::Connection { .. })), "{r:?}");
     }
-    assert!(started.elapsed() < Duration::from_secs(5), "waiting commands were told at once");
-    client.call(Request::new("/system/identity/print")).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waiting commands were told at once"
+    );
+    client
+        .call(Request::new("/system/identity/print"))
+        .await
+        .unwrap();
 }

@@ -30,9 +30,7 @@ fn quick() -> Request {
 }
 
 fn pin(hex_text: &str) -> TlsMode {
-    TlsMode::Fingerprint(
-        mcp_mikrotik::routeros::client::tls::parse_fingerprint(hex_text).unwrap(),
-    )
+    TlsMode::Fingerprint(mcp_mikrotik::routeros::client::tls::parse_fingerprint(hex_text).unwrap())
 }
 
 #[tokio::test]
@@ -40,7 +38,10 @@ async fn pinned_fingerprint_connects() {
     let sim = tls_sim().await;
     let fp = sim.cert_fingerprint().unwrap();
     let port = sim.tls_addr().unwrap().port();
-    let r = client(port, "127.0.0.1", pin(&fp)).call(quick()).await.unwrap();
+    let r = client(port, "127.0.0.1", pin(&fp))
+        .call(quick())
+        .await
+        .unwrap();
     assert_eq!(r.rows.len(), 1);
 }
 
@@ -72,7 +73,10 @@ async fn system_roots_reject_a_self_signed_router_with_advice() {
     let err = c.call(quick()).await.unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, CallError::Tls { .. }), "{err:?}");
-    assert!(msg.contains(&fp) && msg.contains("--tls-fingerprint"), "{msg}");
+    assert!(
+        msg.contains(&fp) && msg.contains("--tls-fingerprint"),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
@@ -111,7 +115,9 @@ async fn anonymous_dh_router_gets_a_clear_message() {
             let mut buf = [0u8; 4096];
             let _ = s.read(&mut buf).await;
             // TLS record: alert, TLS 1.2, length 2, fatal(2) handshake_failure(40).
-            let _ = s.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]).await;
+            let _ = s
+                .write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28])
+                .await;
             let _ = s.shutdown().await;
         }
     });

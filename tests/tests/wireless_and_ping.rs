@@ -84,6 +84,26 @@ fn legacy_wireless_clients_on_routeros_6() {
     assert_eq!(first["ssid"], ssid.as_str());
 }
 
+/// A router without any wireless package: a plain answer that says so, not an error.
+#[test]
+fn no_wireless_menu_at_all() {
+    let env = TestEnv::with_sim(SimConfig {
+        without: vec![
+            "/interface/wifi".into(),
+            "/interface/wifiwave2".into(),
+            "/interface/wireless".into(),
+        ],
+        ..SimConfig::default()
+    });
+    let server = env.server();
+    let result = server.call_tool("mikrotik_get_wireless_clients", json!({}));
+    assert!(!result.is_error, "{}", result.text);
+    let text = result.text.to_lowercase();
+    assert!(text.contains("no") && text.contains("wireless"), "{text}");
+    // Dependent menus stay: the router still answers other tools.
+    server.call_ok("mikrotik_get_interfaces", json!({}));
+}
+
 #[test]
 fn ping_a_reachable_address() {
     let env = TestEnv::new();

@@ -17,7 +17,9 @@ pub const DEFAULT_MAX_SENTENCE: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodecError {
     /// A first length byte of 0xF8 or more: a control byte, which ends the session.
-    #[error("control byte 0x{0:02x} where a word length was expected (the peer ended the session or is not a RouterOS API)")]
+    #[error(
+        "control byte 0x{0:02x} where a word length was expected (the peer ended the session or is not a RouterOS API)"
+    )]
     ControlByte(u8),
     /// A word longer than the configured maximum.
     #[error("word of {len} bytes exceeds the limit of {max} bytes")]
@@ -192,7 +194,10 @@ mod tests {
     use super::*;
 
     fn vectors() -> serde_json::Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/length_vectors.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/length_vectors.json"
+        );
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
@@ -207,7 +212,11 @@ mod tests {
             let mut out = BytesMut::new();
             put_length(len, &mut out);
             assert_eq!(&out[..], &want[..], "encoding {len}");
-            assert_eq!(get_length(&want).unwrap(), Some((len, want.len())), "decoding {len}");
+            assert_eq!(
+                get_length(&want).unwrap(),
+                Some((len, want.len())),
+                "decoding {len}"
+            );
             // Every strict prefix of the prefix is "need more bytes", never an error.
             for cut in 0..want.len() {
                 assert_eq!(get_length(&want[..cut]).unwrap(), None);
@@ -222,7 +231,10 @@ mod tests {
         assert!(invalid.contains_key("0xF8..0xFF"));
         for b in 0xF8..=0xFFu8 {
             assert_eq!(get_length(&[b]), Err(CodecError::ControlByte(b)));
-            assert_eq!(get_length(&[b, 0, 0, 0, 0]), Err(CodecError::ControlByte(b)));
+            assert_eq!(
+                get_length(&[b, 0, 0, 0, 0]),
+                Err(CodecError::ControlByte(b))
+            );
         }
     }
 
@@ -231,9 +243,13 @@ mod tests {
         let v = vectors();
         for (name, hex_str) in v["checks"].as_object().unwrap() {
             let want = hex::decode(hex_str.as_str().unwrap()).unwrap();
-            let len: usize = name.rsplit(' ').next().unwrap().parse().or_else(|_| {
-                usize::from_str_radix(name.rsplit("0x").next().unwrap(), 16)
-            }).unwrap();
+            let len: usize = name
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .or_else(|_| usize::from_str_radix(name.rsplit("0x").next().unwrap(), 16))
+                .unwrap();
             let mut out = BytesMut::new();
             put_length(len, &mut out);
             assert_eq!(&out[..], &want[..], "{name}");

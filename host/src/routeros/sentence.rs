@@ -65,7 +65,10 @@ pub fn split_attr(word: &Bytes, prefix_len: usize) -> Attr {
 
 /// [`split_attr`] for an owned `=name=value` word, without extra reference counting.
 fn split_attr_owned(mut word: Bytes) -> Attr {
-    match word.get(2..).and_then(|rest| rest.iter().position(|&b| b == b'=')) {
+    match word
+        .get(2..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'='))
+    {
         Some(i) => {
             let mut name = word.split_to(i + 2);
             name.advance(1);
@@ -222,13 +225,18 @@ mod tests {
     use super::*;
 
     fn words(ws: &[&str]) -> Vec<Bytes> {
-        ws.iter().map(|w| Bytes::copy_from_slice(w.as_bytes())).collect()
+        ws.iter()
+            .map(|w| Bytes::copy_from_slice(w.as_bytes()))
+            .collect()
     }
 
     #[test]
     fn attribute_values_keep_equals_signs() {
         let a = split_attr(&Bytes::from_static(b"=comment=a=b=c"), 1);
-        assert_eq!((&a.name[..], &a.value[..]), (&b"comment"[..], &b"a=b=c"[..]));
+        assert_eq!(
+            (&a.name[..], &a.value[..]),
+            (&b"comment"[..], &b"a=b=c"[..])
+        );
         let a = split_attr(&Bytes::from_static(b"=disabled"), 1);
         assert_eq!((&a.name[..], &a.value[..]), (&b"disabled"[..], &b""[..]));
         let a = split_attr(&Bytes::from_static(b"=name="), 1);
@@ -237,7 +245,15 @@ mod tests {
 
     #[test]
     fn reply_attributes_split_like_split_attr() {
-        let ws = ["=comment=a=b=c", "=disabled", "=a=", "=", "==x", "=name=", "=.id=*1"];
+        let ws = [
+            "=comment=a=b=c",
+            "=disabled",
+            "=a=",
+            "=",
+            "==x",
+            "=name=",
+            "=.id=*1",
+        ];
         let mut all = vec!["!re"];
         all.extend(ws);
         let r = Reply::parse(words(&all)).unwrap();
@@ -270,8 +286,14 @@ mod tests {
         );
         let c = Command::parse(w).unwrap();
         assert_eq!(c.path, "/ip/route/print");
-        assert_eq!(c.arg(".proplist").map(|b| &b[..]), Some(&b".id,dst-address"[..]));
-        assert_eq!(c.queries, vec![Bytes::from("comment=test"), Bytes::from("#|")]);
+        assert_eq!(
+            c.arg(".proplist").map(|b| &b[..]),
+            Some(&b".id,dst-address"[..])
+        );
+        assert_eq!(
+            c.queries,
+            vec![Bytes::from("comment=test"), Bytes::from("#|")]
+        );
         assert_eq!(c.tag.as_deref(), Some(&b"5"[..]));
     }
 }

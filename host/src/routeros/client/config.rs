@@ -31,7 +31,12 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// Plain-API settings with defaults for everything else.
-    pub fn new(host: impl Into<String>, port: u16, user: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn new(
+        host: impl Into<String>,
+        port: u16,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
         Self {
             host: host.into(),
             port,

@@ -40,14 +40,16 @@ pub async fn open(config: &ClientConfig, tls: Option<&Tls>) -> Result<Arc<Sessio
     })?;
     let _ = tcp.set_nodelay(true);
     let stream: Box<dyn Stream> = match tls {
-        Some(tls) => Box::new(
-            tls.handshake(host, tcp)
-                .await
-                .map_err(|message| CallError::Tls {
-                    router: router.clone(),
-                    message,
-                })?,
-        ),
+        Some(tls) => {
+            Box::new(
+                tls.handshake(host, tcp)
+                    .await
+                    .map_err(|message| CallError::Tls {
+                        router: router.clone(),
+                        message,
+                    })?,
+            )
+        }
         None => Box::new(tcp),
     };
     let (read, mut write) = tokio::io::split(stream);

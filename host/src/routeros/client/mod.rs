@@ -76,10 +76,8 @@ impl Client {
     /// A live session, connecting (with backoff after failures) if needed.
     async fn session(&self, deadline: Instant) -> Result<Arc<Session>, CallError> {
         let mut state = self.inner.state.lock().await;
-        if let Some(s) = &state.session {
-            if s.is_alive() {
-                return Ok(s.clone());
-            }
+        if let Some(s) = state.session.as_ref().filter(|s| s.is_alive()) {
+            return Ok(s.clone());
         }
         state.session = None;
         if let (Some(at), Some(err)) = (state.retry_at, &state.last_error) {

@@ -3,8 +3,8 @@
 //! is told at once.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bytes::{Bytes, BytesMut};
@@ -22,7 +22,10 @@ use crate::routeros::text::to_text;
 pub enum Event {
     Row(Row),
     Done(Row),
-    Trap { category: Option<u8>, message: String },
+    Trap {
+        category: Option<u8>,
+        message: String,
+    },
     Empty,
     /// The session is gone; no more events will come.
     Gone(CallError),

@@ -27,8 +27,9 @@ pub fn parse_fingerprint(text: &str) -> Result<[u8; 32], String> {
         .chars()
         .filter(|c| !matches!(c, ':' | ' ' | '-'))
         .collect();
-    let bytes = hex::decode(&clean)
-        .map_err(|_| format!("TLS fingerprint {text:?} is not hex (expected 64 hex digits, colons optional)"))?;
+    let bytes = hex::decode(&clean).map_err(|_| {
+        format!("TLS fingerprint {text:?} is not hex (expected 64 hex digits, colons optional)")
+    })?;
     bytes.try_into().map_err(|b: Vec<u8>| {
         format!(
             "TLS fingerprint has {} bytes; a SHA-256 fingerprint has 32 (64 hex digits)",

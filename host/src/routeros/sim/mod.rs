@@ -61,6 +61,9 @@ pub struct SimConfig {
     pub routes: usize,
     /// Extra generated leases in `/ip/dhcp-server/lease`.
     pub leases: usize,
+    /// Menus (and everything below them) this router lacks, as if their package were not
+    /// installed, e.g. `/interface/wifi`.
+    pub without: Vec<String>,
     /// Fault switches (shared; settable while running).
     pub faults: Faults,
 }
@@ -78,6 +81,7 @@ impl Default for SimConfig {
             ros6: false,
             routes: 0,
             leases: 0,
+            without: Vec::new(),
             faults: Faults::default(),
         }
     }

@@ -69,6 +69,13 @@ impl State {
         firewall::seed(&mut st);
         neighbors::seed(&mut st);
         log::seed(&mut st);
+        for gone in &cfg.without {
+            let gone = gone.trim_end_matches('/');
+            st.tables.retain(|menu, _| {
+                !(menu == gone
+                    || (menu.starts_with(gone) && menu.as_bytes().get(gone.len()) == Some(&b'/')))
+            });
+        }
         st
     }
 
