@@ -297,10 +297,8 @@ async fn every_fault_then_recovery() {
         .await
         .unwrap();
 
-    let cases: Vec<(
-        Fault,
-        fn(&Result<mcp_mikrotik::routeros::Response, CallError>) -> bool,
-    )> = vec![
+    type Check = fn(&Result<mcp_mikrotik::routeros::Response, CallError>) -> bool;
+    let cases: Vec<(Fault, Check)> = vec![
         (Fault::DropMidReply, |r| {
             matches!(r, Err(CallError::Connection { .. }))
         }),

@@ -275,7 +275,8 @@ async fn call_options_are_capped_by_the_host() {
 async fn progress_is_reported_per_row_when_asked() {
     let router = FakeRouter::interfaces();
     let runtime = hostile("progress", router.clone(), |_| {}).await;
-    let reports: Arc<Mutex<Vec<(u32, Option<u32>, String)>>> = Arc::default();
+    type Report = (u32, Option<u32>, String);
+    let reports: Arc<Mutex<Vec<Report>>> = Arc::default();
     let sink = reports.clone();
     let progress: ProgressFn =
         Arc::new(move |n, total, msg| sink.lock().unwrap().push((n, total, msg)));
