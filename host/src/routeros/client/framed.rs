@@ -50,6 +50,11 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
             }
         }
     }
+
+    /// The next sentence only if it is already buffered (no I/O).
+    pub fn try_buffered(&mut self) -> Result<Option<Vec<Bytes>>, ReadError> {
+        Ok(self.decoder.decode(&mut self.buf)?)
+    }
 }
 
 /// Write one sentence and flush.

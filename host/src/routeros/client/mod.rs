@@ -22,7 +22,7 @@ use tokio::time::{Instant, sleep_until, timeout_at};
 
 use super::api::{CallError, Cut, Request, Response};
 use super::sentence::command_words;
-use session::{Event, Session};
+use session::{Batch, Event, Session};
 
 /// First wait before reconnecting after a failed connect; doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
@@ -195,7 +195,7 @@ impl Drop for InFlight<'_> {
 async fn collect(
     request: &Request,
     deadline: Instant,
-    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Batch>,
     mut guard: InFlight<'_>,
     router: &str,
 ) -> Result<Response, CallError> {
@@ -206,11 +206,11 @@ async fn collect(
     // a timer entry per row.
     let expiry = sleep_until(deadline);
     tokio::pin!(expiry);
-    let mut events = Vec::with_capacity(256);
+    let mut batches: Vec<Batch> = Vec::with_capacity(16);
     loop {
         let received = tokio::select! {
             biased;
-            n = rx.recv_many(&mut events, 256) => n,
+            n = rx.recv_many(&mut batches, 16) => n,
             _ = &mut expiry => {
                 guard.abandon();
                 response.cut = Some(Cut::Deadline);
@@ -224,7 +224,7 @@ async fn collect(
                 cause: "session closed".into(),
             });
         }
-        for event in events.drain(..) {
+        for event in batches.drain(..).flatten() {
             match event {
                 Event::Row(row) => {
                     response.rows.push(row);

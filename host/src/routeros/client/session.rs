@@ -31,7 +31,14 @@ pub enum Event {
     Gone(CallError),
 }
 
-type Pending = HashMap<u64, mpsc::UnboundedSender<Event>>;
+/// Events for one command, delivered together: every sentence decoded from one read is routed
+/// in one batch, so a big reply wakes the waiting command once per read, not once per row.
+pub type Batch = Vec<Event>;
+
+type Pending = HashMap<u64, mpsc::UnboundedSender<Batch>>;
+
+/// Events decoded from the current read, per tag, with whether the tag is finished.
+type Staged = Vec<(u64, Batch, bool)>;
 
 /// A live session. Dropping the last handle stops its tasks.
 pub struct Session {
@@ -68,7 +75,7 @@ impl Session {
     }
 
     /// Reserve a tag and the channel its replies arrive on.
-    pub fn register(&self) -> Option<(u64, mpsc::UnboundedReceiver<Event>)> {
+    pub fn register(&self) -> Option<(u64, mpsc::UnboundedReceiver<Batch>)> {
         let mut pending = self.pending.lock().ok()?;
         if !self.is_alive() {
             return None;
@@ -111,7 +118,7 @@ impl Session {
             Err(_) => Vec::new(),
         };
         for (_, tx) in drained {
-            let _ = tx.send(Event::Gone(err.clone()));
+            let _ = tx.send(vec![Event::Gone(err.clone())]);
         }
     }
 
@@ -123,7 +130,7 @@ impl Session {
     }
 
     /// Route one reply to its command. `false` ends the session.
-    fn dispatch(&self, reply: Reply) -> bool {
+    fn dispatch(&self, reply: Reply, staged: &mut Staged) -> bool {
         if reply.kind == ReplyKind::Fatal {
             let reason = reply
                 .other
@@ -162,17 +169,35 @@ impl Session {
             }
             ReplyKind::Fatal => unreachable!("handled above"),
         };
-        if let Ok(mut p) = self.pending.lock() {
-            // Sending on an unbounded channel never blocks, so it is fine under the lock.
-            if done {
-                if let Some(tx) = p.remove(&tag) {
-                    let _ = tx.send(event);
-                }
-            } else if let Some(tx) = p.get(&tag) {
-                let _ = tx.send(event);
+        match staged.iter_mut().find(|(t, _, _)| *t == tag) {
+            Some((_, batch, finished)) => {
+                batch.push(event);
+                *finished |= done;
             }
+            None => staged.push((tag, vec![event], done)),
         }
         true
+    }
+
+    /// Hand the staged batches to their commands (one lock, one wake-up per command).
+    fn deliver(&self, staged: &mut Staged) {
+        if staged.is_empty() {
+            return;
+        }
+        if let Ok(mut p) = self.pending.lock() {
+            // Sending on an unbounded channel never blocks, so it is fine under the lock.
+            for (tag, batch, done) in staged.drain(..) {
+                let tx = if done {
+                    p.remove(&tag)
+                } else {
+                    p.get(&tag).cloned()
+                };
+                if let Some(tx) = tx {
+                    let _ = tx.send(batch);
+                }
+            }
+        }
+        staged.clear();
     }
 }
 
@@ -180,26 +205,36 @@ async fn read_loop<R: AsyncRead + Unpin>(
     session: std::sync::Weak<Session>,
     mut reader: SentenceReader<R>,
 ) {
+    let mut staged: Staged = Vec::new();
     loop {
-        let result = reader.read().await;
+        let mut result = reader.read().await.map(Some);
         let Some(s) = session.upgrade() else { return };
-        let words = match result {
-            Ok(words) => words,
-            Err(e) => {
-                s.fail_all(s.broken(format!("session broke: {e}")));
+        // Route everything this read brought before waking anyone.
+        loop {
+            let words = match result {
+                Ok(Some(words)) => words,
+                Ok(None) => break,
+                Err(e) => {
+                    s.deliver(&mut staged);
+                    s.fail_all(s.broken(format!("session broke: {e}")));
+                    return;
+                }
+            };
+            let keep = match Reply::parse(words) {
+                Ok(reply) => s.dispatch(reply, &mut staged),
+                Err(e) => {
+                    s.deliver(&mut staged);
+                    s.fail_all(s.broken(format!("the router sent a bad reply: {e}")));
+                    return;
+                }
+            };
+            if !keep {
+                s.deliver(&mut staged);
                 return;
             }
-        };
-        let keep = match Reply::parse(words) {
-            Ok(reply) => s.dispatch(reply),
-            Err(e) => {
-                s.fail_all(s.broken(format!("the router sent a bad reply: {e}")));
-                false
-            }
-        };
-        if !keep {
-            return;
+            result = reader.try_buffered();
         }
+        s.deliver(&mut staged);
     }
 }
 
