@@ -21,6 +21,11 @@ fn main() {
     let plugins_dir = workspace.join("plugins");
     println!("cargo:rerun-if-changed={}", plugins_dir.display());
     println!("cargo:rerun-if-changed={}", workspace.join("wit").display());
+    // The `plugin` profile lives in the workspace manifest.
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace.join("Cargo.toml").display()
+    );
     println!("cargo:rerun-if-env-changed=MCP_MIKROTIK_SKIP_PLUGIN_BUILD");
 
     let crates = plugin_crates(&plugins_dir);

@@ -1,6 +1,7 @@
 //! The MCP server: tools from the plugin runtime, served over stdio with rmcp.
 
 mod handler;
+mod stdio;
 mod tools;
 
 pub use handler::Server;
@@ -11,7 +12,7 @@ use rmcp::ServiceExt;
 /// Serve MCP on stdin/stdout until the client disconnects.
 pub async fn serve_stdio(server: Server) -> Result<()> {
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve((stdio::stdin(), stdio::stdout()))
         .await
         .context("MCP initialization over stdio failed")?;
     running.waiting().await.context("MCP server task failed")?;

@@ -1,16 +1,20 @@
 //! Running one plugin instance: a fresh `Store` with the memory limiter and the epoch deadline,
 //! instantiated from the plugin's `InstancePre`, then `describe` or `call`; a failure is
 //! explained (deadline, memory, trap).
+//!
+//! Every call gets an instance nobody used before. To keep instantiation and teardown off a
+//! call's path, a plugin that has been called keeps one [`Spare`]: a fresh instance made in
+//! the background after each call, while the used one is dropped.
 
-use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use wasmtime::{Store, Trap, UpdateDeadline};
 
-use super::bindings::PluginPre;
 use super::bindings::guest_tools::{Manifest, Output};
-use super::engine::MAX_INSTANCES;
+use super::bindings::{Plugin, PluginPre};
+use super::engine::{MAX_INSTANCES, MAX_SPARES};
 use super::state::{CallState, Caller};
 use super::types::ProgressFn;
 
@@ -40,15 +44,14 @@ fn slots() -> &'static Semaphore {
 }
 
 fn new_store(pre: &PluginPre<CallState>, spec: RunSpec) -> Store<CallState> {
-    let deadline = spec.deadline;
-    let state = CallState::new(spec.caller, deadline, spec.memory_limit, spec.progress);
+    let state = CallState::new(spec.caller, spec.deadline, spec.memory_limit, spec.progress);
     let mut store = Store::new(pre.engine(), state);
     store.limiter(|state| &mut state.limiter);
     // Check the deadline at every epoch tick, yielding to tokio in between so a spinning
     // guest neither blocks a worker thread nor outlives a dropped call future.
     store.set_epoch_deadline(1);
-    store.epoch_deadline_callback(move |mut ctx| {
-        if Instant::now() >= deadline {
+    store.epoch_deadline_callback(|mut ctx| {
+        if Instant::now() >= ctx.data().deadline {
             ctx.data_mut().deadline_hit = true;
             Ok(UpdateDeadline::Interrupt)
         } else {
@@ -56,6 +59,105 @@ fn new_store(pre: &PluginPre<CallState>, spec: RunSpec) -> Store<CallState> {
         }
     });
     store
+}
+
+/// An instantiated, never-called instance and its store.
+struct Fresh {
+    store: Store<CallState>,
+    plugin: Plugin,
+}
+
+/// How long making a spare instance may take (its start functions run then).
+const SPARE_DEADLINE: Duration = Duration::from_secs(5);
+
+/// Spare instances alive or being made, across all plugins (the engine's pool has room for
+/// [`MAX_SPARES`] besides the [`MAX_INSTANCES`] calls).
+fn spares_alive() -> &'static std::sync::atomic::AtomicUsize {
+    static ALIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    &ALIVE
+}
+
+/// One plugin's spare instance, made after each call for the next one.
+pub struct Spare {
+    pre: PluginPre<CallState>,
+    caller: Arc<Caller>,
+    memory_limit: usize,
+    state: Mutex<SpareState>,
+}
+
+#[derive(Default)]
+struct SpareState {
+    ready: Option<Fresh>,
+    /// A spare is being made (or is ready): do not start another.
+    claimed: bool,
+}
+
+impl Spare {
+    pub fn new(pre: PluginPre<CallState>, caller: Arc<Caller>, memory_limit: usize) -> Arc<Self> {
+        Arc::new(Self {
+            pre,
+            caller,
+            memory_limit,
+            state: Mutex::new(SpareState::default()),
+        })
+    }
+
+    /// On whose behalf this plugin's instances run.
+    pub fn caller(&self) -> &Arc<Caller> {
+        &self.caller
+    }
+
+    fn take(&self) -> Option<Fresh> {
+        let mut state = self.state.lock().ok()?;
+        let fresh = state.ready.take()?;
+        state.claimed = false;
+        spares_alive().fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        Some(fresh)
+    }
+
+    /// Drop `used` and make the next spare, both in the background (needs a tokio runtime).
+    fn retire_and_refill(self: &Arc<Self>, used: Store<CallState>) {
+        let claimed = self.state.lock().is_ok_and(|mut state| {
+            let free = !state.claimed
+                && spares_alive().fetch_add(1, std::sync::atomic::Ordering::AcqRel) < MAX_SPARES;
+            if free {
+                state.claimed = true;
+            } else if !state.claimed {
+                spares_alive().fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            }
+            free
+        });
+        let this = self.clone();
+        tokio::spawn(async move {
+            drop(used);
+            if claimed {
+                this.refill().await;
+            }
+        });
+    }
+
+    async fn refill(&self) {
+        let spec = RunSpec {
+            caller: self.caller.clone(),
+            deadline: Instant::now() + SPARE_DEADLINE,
+            memory_limit: self.memory_limit,
+            progress: None,
+        };
+        let mut store = new_store(&self.pre, spec);
+        let made = self.pre.instantiate_async(&mut store).await;
+        let mut state = match self.state.lock() {
+            Ok(state) => state,
+            Err(_) => return,
+        };
+        match made {
+            Ok(plugin) => state.ready = Some(Fresh { store, plugin }),
+            Err(e) => {
+                tracing::debug!("plugin {}: no spare instance: {e:#}", self.caller.plugin);
+                state.claimed = false;
+                spares_alive().fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            }
+        }
+    }
 }
 
 fn explain(store: &Store<CallState>, error: wasmtime::Error) -> InstanceFailure {
@@ -93,9 +195,10 @@ pub async fn describe(
     result.map_err(|e| explain(&store, e))
 }
 
-/// Instantiate and run `call(tool, arguments)`.
+/// Run `call(tool, arguments)` in a fresh instance: the plugin's spare when one is ready,
+/// else one instantiated now. The used instance is dropped in the background.
 pub async fn call(
-    pre: &PluginPre<CallState>,
+    spare: &Arc<Spare>,
     spec: RunSpec,
     tool: &str,
     arguments: &str,
@@ -104,14 +207,30 @@ pub async fn call(
         .acquire()
         .await
         .map_err(|_| InstanceFailure::Deadline)?;
-    let mut store = new_store(pre, spec);
-    let result = async {
-        let plugin = pre.instantiate_async(&mut store).await?;
-        plugin
-            .mikrotik_plugin_tools()
-            .call_call(&mut store, tool, arguments)
-            .await
-    }
-    .await;
-    result.map_err(|e| explain(&store, e))
+    let (mut store, plugin) = match spare.take() {
+        Some(Fresh { mut store, plugin }) => {
+            let state = store.data_mut();
+            state.deadline = spec.deadline;
+            state.progress = spec.progress;
+            store.set_epoch_deadline(1);
+            (store, Ok(plugin))
+        }
+        None => {
+            let mut store = new_store(&spare.pre, spec);
+            let plugin = spare.pre.instantiate_async(&mut store).await;
+            (store, plugin)
+        }
+    };
+    let result = match plugin {
+        Ok(plugin) => {
+            plugin
+                .mikrotik_plugin_tools()
+                .call_call(&mut store, tool, arguments)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let outcome = result.map_err(|e| explain(&store, e));
+    spare.retire_and_refill(store);
+    outcome
 }

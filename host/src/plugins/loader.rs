@@ -14,7 +14,7 @@ use wasmtime::component::{Component, Linker};
 use super::bindings::{CONTRACT_PACKAGE, CONTRACT_VERSION, EXPORT_INTERFACE, PluginPre};
 use super::cache::CompileCache;
 use super::config::{RuntimeConfig, human_duration, human_limit};
-use super::instance::{self, InstanceFailure, RunSpec};
+use super::instance::{self, InstanceFailure, RunSpec, Spare};
 use super::manifest::{CheckedManifest, check_manifest};
 use super::state::{CallState, Caller};
 use super::types::{LoadWarning, PluginSource};
@@ -24,8 +24,8 @@ use crate::routeros::Router;
 pub struct LoadedPlugin {
     pub source: PluginSource,
     pub manifest: CheckedManifest,
-    pub pre: PluginPre<CallState>,
-    pub caller: Arc<Caller>,
+    /// Fresh instances for calls.
+    pub spare: Arc<Spare>,
 }
 
 /// Components to load, in a stable order: bundled first, then the directory sorted by name.
@@ -211,8 +211,7 @@ pub async fn prepare(
     Ok(LoadedPlugin {
         source,
         manifest,
-        pre,
-        caller,
+        spare: Spare::new(pre, caller, cfg.memory_limit),
     })
 }
 

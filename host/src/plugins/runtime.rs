@@ -168,13 +168,13 @@ impl Runtime {
         let cfg = &inner.cfg;
         let who = format!("tool {name} (plugin {:?})", plugin.manifest.name);
         let spec = RunSpec {
-            caller: plugin.caller.clone(),
+            caller: plugin.spare.caller().clone(),
             deadline: Instant::now() + cfg.deadline,
             memory_limit: cfg.memory_limit,
             progress,
         };
         let arguments = args.to_string();
-        let run = instance::call(&plugin.pre, spec, name, &arguments);
+        let run = instance::call(&plugin.spare, spec, name, &arguments);
         let outcome = match tokio::time::timeout(cfg.deadline, run).await {
             Ok(outcome) => outcome,
             Err(_) => Err(InstanceFailure::Deadline),

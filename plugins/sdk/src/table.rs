@@ -1,6 +1,8 @@
 //! Compact aligned text tables: a header line, then one line per row, columns padded with
 //! spaces, empty cells shown as `-`.
 
+use std::borrow::Cow;
+
 use crate::fields::Field;
 use crate::router::Row;
 
@@ -53,31 +55,42 @@ impl Table {
 
     /// The table as text, without a trailing newline.
     pub fn render(&self) -> String {
-        let lines: Vec<Vec<String>> = std::iter::once(&self.headers)
+        let lines: Vec<Vec<(Cow<'_, str>, usize)>> = std::iter::once(&self.headers)
             .chain(&self.rows)
-            .map(|cells| cells.iter().map(|c| clean_cell(c)).collect())
+            .map(|cells| {
+                cells
+                    .iter()
+                    .map(|c| {
+                        let cell = clean_cell(c);
+                        let width = cell.chars().count();
+                        (cell, width)
+                    })
+                    .collect()
+            })
             .collect();
         let mut widths = vec![0; self.headers.len()];
+        let mut size = 0;
         for line in &lines {
-            for (width, cell) in widths.iter_mut().zip(line) {
-                *width = (*width).max(cell.chars().count());
+            for (width, (cell, w)) in widths.iter_mut().zip(line) {
+                *width = (*width).max(*w);
+                size += cell.len() + 2;
             }
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(size + lines.len() * widths.iter().sum::<usize>());
         for (i, line) in lines.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
-            let mut text = String::new();
-            for (col, cell) in line.iter().enumerate() {
+            let start = out.len();
+            for (col, (cell, w)) in line.iter().enumerate() {
                 if col > 0 {
-                    text.push_str("  ");
+                    out.push_str("  ");
                 }
-                text.push_str(cell);
-                let pad = widths[col] - cell.chars().count();
-                text.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', widths[col] - w));
             }
-            out.push_str(text.trim_end());
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
         }
         out
     }
@@ -105,18 +118,22 @@ pub fn pairs_line(row: &Row) -> String {
     pairs.join(" ")
 }
 
-/// One line, no control characters, `-` when empty.
-fn clean_cell(cell: &str) -> String {
-    let cleaned: String = cell
+/// One line, no control characters, `-` when empty (borrowed when already clean).
+fn clean_cell(cell: &str) -> Cow<'_, str> {
+    let trimmed = cell.trim();
+    if trimmed.is_empty() {
+        return Cow::Borrowed("-");
+    }
+    if !trimmed.chars().any(char::is_control) {
+        return Cow::Borrowed(trimmed);
+    }
+    let cleaned: String = trimmed
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_string();
-    if cleaned.is_empty() {
-        "-".to_string()
-    } else {
-        cleaned
+        .collect();
+    match cleaned.trim() {
+        "" => Cow::Borrowed("-"),
+        t => Cow::Owned(t.to_string()),
     }
 }
 

@@ -23,6 +23,9 @@ const CALLS_PER_CALLER: usize = 250;
 const INTERFACES_PROPLIST: &str = "name,type,running,disabled,mtu,mac-address,comment";
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("runtime") {
+        return runtime_only();
+    }
     let binary = server_binary();
     println!("mcp-bench: server binary {}", binary.display());
     let env = TestEnv::new();
@@ -196,6 +199,67 @@ fn runtime_times(env: &TestEnv) -> Vec<Duration> {
         }
         times
     })
+}
+
+/// `mcp-bench runtime`: only the in-process measurements, many times over, plus the plugin
+/// layer alone against a router that answers from memory (for profiling).
+fn runtime_only() {
+    let env = TestEnv::new();
+    let mut bare = bare_client_times(&env);
+    report_us("bare client /interface/print, in-process", &mut bare, None);
+    let mut in_process = runtime_times(&env);
+    report_us("plugin runtime, in-process", &mut in_process, None);
+    let rows = env.block_on(async {
+        env.client()
+            .call(Request::new("/interface/print").arg(".proplist", INTERFACES_PROPLIST))
+            .await
+            .expect("print")
+    });
+    let router: Arc<dyn Router> = Arc::new(Canned(rows));
+    let cache = Scratch::new("bench-runtime-cache");
+    let mut alone = env.block_on(async {
+        let cfg = RuntimeConfig {
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..RuntimeConfig::default()
+        };
+        let (runtime, _warnings) = Runtime::load(cfg, router).await.expect("load plugins");
+        let mut times = Vec::new();
+        for i in 0..20 * SEQUENTIAL_CALLS {
+            let started = Instant::now();
+            runtime
+                .call("mikrotik_get_interfaces", json!({}), None)
+                .await
+                .expect("call");
+            if i >= 100 {
+                times.push(started.elapsed());
+            }
+        }
+        times
+    });
+    report_us(
+        "plugin layer alone (router answers from memory)",
+        &mut alone,
+        Some(50.0),
+    );
+}
+
+/// A router that answers every call with the same response, at once.
+struct Canned(mcp_mikrotik::routeros::Response);
+
+impl Router for Canned {
+    fn call(
+        &self,
+        _request: Request,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<mcp_mikrotik::routeros::Response, mcp_mikrotik::routeros::CallError>,
+    > {
+        let response = self.0.clone();
+        Box::pin(async move { Ok(response) })
+    }
+    fn target(&self) -> String {
+        "canned".into()
+    }
 }
 
 fn rss_kib(pid: u32) -> u64 {
