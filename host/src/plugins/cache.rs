@@ -1,8 +1,11 @@
 //! On-disk cache of compiled components, so a restart does not recompile every plugin.
 //!
 //! An entry is named by the SHA-256 of (component bytes, the engine's compatibility hash,
-//! the wasmtime version) and holds the SHA-256 of its payload followed by the payload (the
-//! output of `Engine::precompile_component`). A missing, corrupt or incompatible entry is
+//! the wasmtime version): `<name>.cwasm` holds the output of `Engine::precompile_component`
+//! and `<name>.cwasm.sum` its length and CRC-32 (corruption check; the cache directory is the
+//! user's own, so this guards against damage, not against an attacker who could as well
+//! rewrite both). A valid entry is mapped from disk rather than copied into memory, so only
+//! the code a call runs becomes resident. A missing, corrupt or incompatible entry is
 //! recompiled and rewritten; cache trouble is logged, never fatal. Writes are atomic (a
 //! temporary file renamed into place).
 
@@ -14,7 +17,9 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-const DIGEST_LEN: usize = 32;
+/// `.sum` file: magic, CRC-32 (LE), payload length (LE).
+const SUM_MAGIC: &[u8; 4] = b"mmc1";
+const SUM_LEN: usize = 16;
 
 /// Where compiled components are kept.
 #[derive(Clone, Debug)]
@@ -64,7 +69,7 @@ impl CompileCache {
         let mut hasher = ShaHasher(Sha256::new());
         hasher
             .0
-            .update(b"mcp-mikrotik compile cache v1\0wasmtime 48\0");
+            .update(b"mcp-mikrotik compile cache v2\0wasmtime 48\0");
         hasher.0.update(Sha256::digest(bytes));
         engine.precompile_compatibility_hash().hash(&mut hasher);
         Some(dir.join(format!("{}.cwasm", hex::encode(hasher.0.finalize()))))
@@ -76,9 +81,42 @@ fn compile(engine: &Engine, bytes: &[u8]) -> anyhow::Result<Component> {
 }
 
 /// A valid entry, or `None` (missing, corrupt or from another engine: logged).
+fn sum_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".sum");
+    PathBuf::from(name)
+}
+
+/// The `.sum` record of `payload`.
+fn sum_of(crc: u32, len: u64) -> [u8; SUM_LEN] {
+    let mut sum = [0; SUM_LEN];
+    sum[..4].copy_from_slice(SUM_MAGIC);
+    sum[4..8].copy_from_slice(&crc.to_le_bytes());
+    sum[8..].copy_from_slice(&len.to_le_bytes());
+    sum
+}
+
+/// CRC-32 and length of a file, read in pieces (the file is not mapped into the process).
+fn file_sum(path: &Path) -> std::io::Result<[u8; SUM_LEN]> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut buf = vec![0; 64 * 1024];
+    let mut len = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok(sum_of(hasher.finalize(), len))
+}
+
 fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
-    let data = match std::fs::read(path) {
-        Ok(data) => data,
+    let expected = match std::fs::read(sum_path(path)) {
+        Ok(sum) => sum,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => {
             tracing::warn!(
@@ -88,23 +126,31 @@ fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
             return None;
         }
     };
-    if data.len() < DIGEST_LEN
-        || Sha256::digest(&data[DIGEST_LEN..]).as_slice() != &data[..DIGEST_LEN]
-    {
-        tracing::warn!(
-            "compile cache entry {} is corrupt; recompiling",
-            path.display()
-        );
-        return None;
+    match file_sum(path) {
+        Ok(actual) if actual.as_slice() == expected.as_slice() => {}
+        Ok(_) => {
+            tracing::warn!(
+                "compile cache entry {} is corrupt; recompiling",
+                path.display()
+            );
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(
+                "cannot read compile cache entry {}: {e}; recompiling",
+                path.display()
+            );
+            return None;
+        }
     }
-    // SAFETY: the payload is byte-for-byte what `precompile_component` of an engine with the
-    // same compatibility hash wrote (its checksum matches); wasmtime still checks the header
-    // and rejects artifacts of another configuration or version.
-    match unsafe { Component::deserialize(engine, &data[DIGEST_LEN..]) } {
+    // SAFETY: the file is byte-for-byte what `precompile_component` of an engine with the
+    // same compatibility hash wrote (its length and checksum match); wasmtime still checks
+    // the header and rejects artifacts of another configuration or version.
+    match unsafe { Component::deserialize_file(engine, path) } {
         Ok(component) => Some(component),
         Err(e) => {
             tracing::warn!(
-                "compile cache entry {} is not usable ({e}); recompiling",
+                "compile cache entry {} is not usable ({e:#}); recompiling",
                 path.display()
             );
             None
@@ -113,6 +159,12 @@ fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
 }
 
 fn write_entry(path: &Path, serialized: &[u8]) -> std::io::Result<()> {
+    let sum = sum_of(crc32fast::hash(serialized), serialized.len() as u64);
+    write_atomically(path, serialized)?;
+    write_atomically(&sum_path(path), &sum)
+}
+
+fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
@@ -122,10 +174,7 @@ fn write_entry(path: &Path, serialized: &[u8]) -> std::io::Result<()> {
         std::process::id(),
         NEXT_TMP.fetch_add(1, Ordering::Relaxed)
     ));
-    let mut data = Vec::with_capacity(DIGEST_LEN + serialized.len());
-    data.extend_from_slice(&Sha256::digest(serialized));
-    data.extend_from_slice(serialized);
-    std::fs::write(&tmp, &data)?;
+    std::fs::write(&tmp, data)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
