@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use mcp_mikrotik::routeros::sentence::get;
 use mcp_mikrotik::routeros::sim::{Fault, Sim, SimConfig, SimHandle};
 use mcp_mikrotik::routeros::{CallError, Client, ClientConfig, Cut, Limits, Request};
 
@@ -22,8 +21,8 @@ fn client_for(sim: &SimHandle, user: &str, password: &str) -> Client {
     .unwrap()
 }
 
-fn text(row: &[mcp_mikrotik::routeros::Attr], name: &str) -> String {
-    get(row, name)
+fn text(row: &mcp_mikrotik::routeros::Row, name: &str) -> String {
+    row.get(name)
         .map(|v| String::from_utf8_lossy(v).into_owned())
         .unwrap_or_default()
 }
