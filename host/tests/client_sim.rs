@@ -52,10 +52,7 @@ async fn plain_login_and_print_with_proplist_and_query() {
     assert!(r.rows.len() >= 8, "ether1..ether8, got {}", r.rows.len());
     for row in &r.rows {
         assert_eq!(text(row, "type"), "ether");
-        assert!(
-            row.iter()
-                .all(|a| &a.name[..] == b"name" || &a.name[..] == b"type")
-        );
+        assert!(row.iter().all(|a| a.name == b"name" || a.name == b"type"));
     }
     assert!(r.rows.iter().any(|row| text(row, "name") == "ether1"));
 }

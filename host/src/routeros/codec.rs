@@ -3,7 +3,9 @@
 //! A word is a length prefix (1–5 bytes) followed by that many bytes; a sentence is a run of
 //! words ended by an empty word. Words are kept as bytes ([`Bytes`] slices of the read buffer,
 //! no copy): RouterOS does not promise UTF-8. Decoding is incremental: [`SentenceDecoder`]
-//! tells "need more bytes" (`Ok(None)`) apart from "this stream is broken" (`Err`).
+//! tells "need more bytes" (`Ok(None)`) apart from "this stream is broken" (`Err`). It gives a
+//! sentence either as its words or, cheaper, as one [`Frame`] (the sentence's bytes, walked
+//! with [`Words`]), which is what the client reads replies as.
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
