@@ -1,6 +1,8 @@
-//! RouterOS benchmarks: decoder throughput, and a 1,000,000-route `/ip/route/print` through
-//! the client from the simulated router (run as a separate process, so the RSS figures are the
-//! client's own).
+//! RouterOS benchmarks: a 1,000,000-route `/ip/route/print` through the client from the
+//! simulated router (run as a separate process, so the RSS figures are the client's own) —
+//! streamed with `Client::stream` (no row kept), collected under a 10,000-row cap, and
+//! collected whole — then decoder throughput. The peak RSS of each phase is measured from a
+//! reset high-water mark (`/proc/self/clear_refs`), so each phase reports its own peak.
 //!
 //! Run: `cargo bench -p mcp-mikrotik --bench routeros` (add `-- --routes N` to change the size).
 
@@ -10,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use mcp_mikrotik::routeros::codec::{SentenceDecoder, put_sentence};
-use mcp_mikrotik::routeros::{Client, ClientConfig, Limits, Request};
+use mcp_mikrotik::routeros::sentence::{Reply, ReplyKind};
+use mcp_mikrotik::routeros::{Client, ClientConfig, Limits, Request, Response};
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -20,6 +23,11 @@ fn peak_rss_mib() -> f64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
+}
+
+/// Reset the peak RSS to the current RSS (Linux); `false` when the kernel refuses.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 fn current_rss_mib() -> f64 {
@@ -33,6 +41,50 @@ fn current_rss_mib() -> f64 {
 }
 
 fn bench_decoder() {
+    let (buf, n) = route_replies();
+    let bytes = buf.len();
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let mut data = buf.clone();
+        let mut dec = SentenceDecoder::default();
+        let started = Instant::now();
+        let mut count = 0;
+        while let Some(s) = dec.decode(&mut data).unwrap() {
+            count += s.len().min(1);
+        }
+        assert_eq!(count, n);
+        best = best.min(started.elapsed());
+    }
+    report("decoder (words)", n, bytes, best);
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let mut data = buf.clone();
+        let mut dec = SentenceDecoder::default();
+        let started = Instant::now();
+        let mut count = 0;
+        while let Some(frame) = dec.decode_frame(&mut data).unwrap() {
+            let reply = Reply::from_frame(frame).unwrap();
+            count += usize::from(reply.kind == ReplyKind::Re && reply.tag.is_some());
+        }
+        assert_eq!(count, n);
+        best = best.min(started.elapsed());
+    }
+    report("decoder (frames + Reply, as the client)", n, bytes, best);
+}
+
+fn report(what: &str, n: usize, bytes: usize, took: Duration) {
+    let secs = took.as_secs_f64();
+    println!(
+        "{what}: {n} sentences, {:.1} MB in {:.1} ms -> {:.0} MB/s, {:.2} M sentences/s",
+        bytes as f64 / 1e6,
+        secs * 1e3,
+        bytes as f64 / 1e6 / secs,
+        n as f64 / secs / 1e6
+    );
+}
+
+/// 200,000 encoded `!re` sentences shaped like routes.
+fn route_replies() -> (BytesMut, usize) {
     let mut buf = BytesMut::new();
     let n = 200_000;
     for i in 0..n {
@@ -52,27 +104,7 @@ fn bench_decoder() {
         ];
         put_sentence(&words, &mut buf);
     }
-    let bytes = buf.len();
-    let mut best = Duration::MAX;
-    for _ in 0..5 {
-        let mut data = buf.clone();
-        let mut dec = SentenceDecoder::default();
-        let started = Instant::now();
-        let mut count = 0;
-        while let Some(s) = dec.decode(&mut data).unwrap() {
-            count += s.len().min(1);
-        }
-        assert_eq!(count, n);
-        best = best.min(started.elapsed());
-    }
-    let secs = best.as_secs_f64();
-    println!(
-        "decoder: {n} sentences, {:.1} MB in {:.1} ms -> {:.0} MB/s, {:.2} M sentences/s",
-        bytes as f64 / 1e6,
-        secs * 1e3,
-        bytes as f64 / 1e6 / secs,
-        n as f64 / secs / 1e6
-    );
+    (buf, n)
 }
 
 fn start_sim(routes: usize) -> (std::process::Child, u16) {
@@ -106,30 +138,60 @@ fn start_sim(routes: usize) -> (std::process::Child, u16) {
     (child, port)
 }
 
-async fn bench_routes(port: u16, routes: usize, cap: usize) {
+/// How a bench run takes the rows.
+#[derive(Clone, Copy, PartialEq)]
+enum Take {
+    /// `Client::stream`: each row is looked at and dropped.
+    Stream,
+    /// `Client::call`: every row is kept in the response.
+    Collect,
+}
+
+async fn bench_routes(port: u16, routes: usize, cap: usize, take: Take) {
     let client = Client::new(ClientConfig::new("127.0.0.1", port, "admin", "")).unwrap();
     client
         .call(Request::new("/system/identity/print"))
         .await
         .unwrap();
+    let request = Request::new("/ip/route/print").limits(Limits {
+        deadline: Duration::from_secs(300),
+        max_rows: cap,
+    });
+    let reset = reset_peak_rss();
     let started = Instant::now();
-    let r = client
-        .call(Request::new("/ip/route/print").limits(Limits {
-            deadline: Duration::from_secs(300),
-            max_rows: cap,
-        }))
-        .await
-        .unwrap();
+    let (rows, r): (usize, Response) = match take {
+        Take::Stream => {
+            let (mut rows, mut id_bytes) = (0usize, 0usize);
+            let r = client
+                .stream(request, |row| {
+                    rows += 1;
+                    id_bytes += row.get(".id").map_or(0, <[u8]>::len);
+                })
+                .await
+                .unwrap();
+            assert!(id_bytes >= rows * 2, "every route has an .id");
+            (rows, r)
+        }
+        Take::Collect => {
+            let r = client.call(request).await.unwrap();
+            (r.rows.len(), r)
+        }
+    };
     let secs = started.elapsed().as_secs_f64();
+    let how = match take {
+        Take::Stream => "streamed, none kept",
+        Take::Collect => "collected",
+    };
     println!(
-        "client /ip/route/print ({routes} routes in the sim, row cap {cap}): {} rows in {:.2} s -> {:.2} M rows/s, complete={}, RSS now {:.0} MiB, peak {:.0} MiB",
-        r.rows.len(),
+        "client /ip/route/print {how} ({routes} routes in the sim, row cap {cap}): {rows} rows in {:.2} s -> {:.2} M rows/s, complete={}, RSS now {:.0} MiB, peak {:.0} MiB{}",
         secs,
-        r.rows.len() as f64 / secs / 1e6,
+        rows as f64 / secs / 1e6,
         r.is_complete(),
         current_rss_mib(),
-        peak_rss_mib()
+        peak_rss_mib(),
+        if reset { "" } else { " (peak since start)" }
     );
+    drop(r);
 }
 
 fn main() {
@@ -138,12 +200,15 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--routes") {
         routes = args[i + 1].parse().expect("--routes N");
     }
-    bench_decoder();
     let (mut sim, port) = start_sim(routes);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        bench_routes(port, routes, 10_000).await;
-        bench_routes(port, routes, routes + 1_000).await;
+        let all = routes + 1_000;
+        bench_routes(port, routes, all, Take::Stream).await;
+        bench_routes(port, routes, all, Take::Stream).await;
+        bench_routes(port, routes, 10_000, Take::Collect).await;
+        bench_routes(port, routes, all, Take::Collect).await;
     });
     let _ = sim.kill();
+    bench_decoder();
 }

@@ -1,11 +1,12 @@
 //! The RouterOS client against the simulated router over real TCP: login styles, replies,
 //! tags, deadlines, row caps, traps and every fault the simulator can inject.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use mcp_mikrotik::routeros::sentence::get;
 use mcp_mikrotik::routeros::sim::{Fault, Sim, SimConfig, SimHandle};
-use mcp_mikrotik::routeros::{CallError, Client, ClientConfig, Cut, Limits, Request};
+use mcp_mikrotik::routeros::{CallError, Client, ClientConfig, Cut, Limits, Request, RowObserver};
 
 async fn sim(config: SimConfig) -> SimHandle {
     Sim::start(config).await.expect("sim starts")
@@ -22,8 +23,8 @@ fn client_for(sim: &SimHandle, user: &str, password: &str) -> Client {
     .unwrap()
 }
 
-fn text(row: &[mcp_mikrotik::routeros::Attr], name: &str) -> String {
-    get(row, name)
+fn text(row: &mcp_mikrotik::routeros::Row, name: &str) -> String {
+    row.get(name)
         .map(|v| String::from_utf8_lossy(v).into_owned())
         .unwrap_or_default()
 }
@@ -51,10 +52,7 @@ async fn plain_login_and_print_with_proplist_and_query() {
     assert!(r.rows.len() >= 8, "ether1..ether8, got {}", r.rows.len());
     for row in &r.rows {
         assert_eq!(text(row, "type"), "ether");
-        assert!(
-            row.iter()
-                .all(|a| &a.name[..] == b"name" || &a.name[..] == b"type")
-        );
+        assert!(row.iter().all(|a| a.name == b"name" || a.name == b"type"));
     }
     assert!(r.rows.iter().any(|row| text(row, "name") == "ether1"));
 }
@@ -153,6 +151,45 @@ async fn row_cap_truncates_and_cancels() {
         .unwrap();
     let n: usize = text(&count.done, "ret").parse().unwrap();
     assert!(n >= 20_000, "count-only says {n}");
+}
+
+#[tokio::test]
+async fn stream_hands_every_row_over_and_keeps_none() {
+    let sim = sim(SimConfig {
+        routes: 20_000,
+        ..SimConfig::default()
+    })
+    .await;
+    let client = client_for(&sim, "admin", "");
+    let observed = Arc::new(AtomicUsize::new(0));
+    let seen = observed.clone();
+    let mut request = Request::new("/ip/route/print").limits(limits(30_000, 1_000_000));
+    request.on_row = Some(RowObserver(Arc::new(move |n, _| {
+        seen.store(n, Ordering::Relaxed);
+    })));
+    let (mut rows, mut last) = (0, String::new());
+    let r = client
+        .stream(request, |row| {
+            rows += 1;
+            last = text(&row, "dst-address");
+        })
+        .await
+        .unwrap();
+    assert!(r.is_complete() && r.rows.is_empty());
+    assert!(rows > 20_000, "{rows}");
+    assert_eq!(observed.load(Ordering::Relaxed), rows);
+    assert_eq!(last, "1.78.31.0/24", "the last generated route");
+    let mut capped = 0;
+    let r = client
+        .stream(
+            Request::new("/ip/route/print").limits(limits(30_000, 250)),
+            |_| capped += 1,
+        )
+        .await
+        .unwrap();
+    assert_eq!((capped, r.cut), (250, Some(Cut::RowCap)));
+    let after = client.call(Request::new("/system/identity/print")).await;
+    assert_eq!(after.unwrap().rows.len(), 1, "the session survives the cap");
 }
 
 #[tokio::test]

@@ -351,3 +351,34 @@ async fn hundred_thousand_generated_routes() {
         .await;
     assert_eq!(attr(&r[0], "ret"), Some("1004"));
 }
+
+/// Generated rows go onto the wire two ways: straight (no query) and through a row the query
+/// looks at. Both must give the same sentences, with and without `.proplist`.
+#[tokio::test]
+async fn generated_rows_are_the_same_with_and_without_a_query() {
+    let sim = start(SimConfig {
+        routes: 300,
+        leases: 300,
+        ..SimConfig::default()
+    })
+    .await;
+    let mut c = logged_in(&sim).await;
+    for (menu, everyone) in [
+        ("/ip/route/print", "?routing-table"),
+        ("/ip/dhcp-server/lease/print", "?.id"),
+    ] {
+        for proplist in [
+            None,
+            Some("=.proplist=disabled,.id,hw-offloaded,gateway,mac-address"),
+        ] {
+            let mut straight = vec![menu];
+            straight.extend(proplist);
+            let mut queried = straight.clone();
+            queried.push(everyone);
+            let a = c.call(&straight).await;
+            let b = c.call(&queried).await;
+            assert!(rows(&a).len() >= 300, "{menu}");
+            assert_eq!(rows(&a), rows(&b), "{menu} {proplist:?}");
+        }
+    }
+}

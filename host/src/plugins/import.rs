@@ -11,7 +11,7 @@ use super::bindings::host_routeros::{
     Attribute, CallError as WitCallError, CallOptions, Cut as WitCut, Host, Reply, Trap,
 };
 use super::state::{CallState, Caller};
-use crate::routeros::{Attr, CallError, Cut, Limits, Request, Response, RowObserver};
+use crate::routeros::{AttrRef, CallError, Cut, Limits, Request, Response, Row, RowObserver};
 
 impl Host for CallState {
     async fn routeros_call(
@@ -87,7 +87,7 @@ pub(crate) fn build_request(
         (Some(total), Some(progress)) => {
             let command = command.clone();
             Some(RowObserver(std::sync::Arc::new(
-                move |n: usize, _row: &Vec<Attr>| {
+                move |n: usize, _row: &Row| {
                     let n = u32::try_from(n).unwrap_or(u32::MAX);
                     progress(
                         n,
@@ -114,7 +114,7 @@ pub(crate) fn build_request(
     })
 }
 
-fn attribute_of(attr: &Attr) -> Attribute {
+fn attribute_of(attr: AttrRef<'_>) -> Attribute {
     Attribute {
         name: attr.name().into_owned(),
         value: attr.value().into_owned(),
@@ -122,14 +122,14 @@ fn attribute_of(attr: &Attr) -> Attribute {
     }
 }
 
-fn row_of(row: &[Attr]) -> Vec<Attribute> {
+fn row_of(row: &Row) -> Vec<Attribute> {
     row.iter().map(attribute_of).collect()
 }
 
 /// A router [`Response`] as the contract's `reply`.
 pub(crate) fn reply_of(response: Response) -> Reply {
     Reply {
-        rows: response.rows.iter().map(|r| row_of(r)).collect(),
+        rows: response.rows.iter().map(row_of).collect(),
         done: row_of(&response.done),
         cut: response.cut.map(|cut| match cut {
             Cut::Deadline => WitCut::Deadline,

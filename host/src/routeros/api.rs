@@ -15,7 +15,8 @@ use super::sentence::Row;
 pub struct Limits {
     /// Wall-clock budget for the whole call, connecting and logging in included.
     pub deadline: Duration,
-    /// Most `!re` rows kept; at the cap the command is cancelled and the reply is truncated.
+    /// Most `!re` rows kept (or handed over by [`super::client::Client::stream`]); at the cap
+    /// the command is cancelled and the reply is truncated.
     pub max_rows: usize,
 }
 

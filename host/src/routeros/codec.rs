@@ -3,7 +3,9 @@
 //! A word is a length prefix (1–5 bytes) followed by that many bytes; a sentence is a run of
 //! words ended by an empty word. Words are kept as bytes ([`Bytes`] slices of the read buffer,
 //! no copy): RouterOS does not promise UTF-8. Decoding is incremental: [`SentenceDecoder`]
-//! tells "need more bytes" (`Ok(None)`) apart from "this stream is broken" (`Err`).
+//! tells "need more bytes" (`Ok(None)`) apart from "this stream is broken" (`Err`). It gives a
+//! sentence either as its words or, cheaper, as one [`Frame`] (the sentence's bytes, walked
+//! with [`Words`]), which is what the client reads replies as.
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
@@ -142,10 +144,43 @@ impl SentenceDecoder {
     /// `Ok(None)`: more bytes are needed (nothing is consumed). `Err`: the stream is broken;
     /// the caller should drop the connection.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, CodecError> {
+        if !self.scan(buf, true)? {
+            return Ok(None);
+        }
+        let frozen = buf.split_to(self.scanned).freeze();
+        let words = self
+            .words
+            .drain(..)
+            .map(|(s, e)| frozen.slice(s..e))
+            .collect();
+        self.scanned = 0;
+        Ok(Some(words))
+    }
+
+    /// Take the next whole sentence off the front of `buf` as one [`Frame`]: its words still
+    /// length-prefixed, without the terminating empty word. No per-word work beyond checking
+    /// the lengths: this is the fast path for big replies.
+    ///
+    /// `Ok(None)` and `Err` mean what they mean for [`SentenceDecoder::decode`]. Do not switch
+    /// between `decode` and `decode_frame` while a sentence is only partly buffered.
+    pub fn decode_frame(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, CodecError> {
+        if !self.scan(buf, false)? {
+            return Ok(None);
+        }
+        let mut frame = buf.split_to(self.scanned).freeze();
+        frame.truncate(frame.len() - 1);
+        self.scanned = 0;
+        self.words.clear();
+        Ok(Some(Frame(frame)))
+    }
+
+    /// Scan whole words from `self.scanned` on; `true` once the terminating empty word is
+    /// scanned (then `self.scanned` is the sentence length, terminator included).
+    fn scan(&mut self, buf: &BytesMut, record_words: bool) -> Result<bool, CodecError> {
         loop {
             let rest = &buf[self.scanned..];
             let Some((len, prefix)) = get_length(rest)? else {
-                return Ok(None);
+                return Ok(false);
             };
             if len > self.max_word {
                 return Err(CodecError::WordTooLong {
@@ -159,22 +194,70 @@ impl SentenceDecoder {
                 });
             }
             if rest.len() < prefix + len {
-                return Ok(None);
+                return Ok(false);
             }
             let start = self.scanned + prefix;
             self.scanned = start + len;
             if len == 0 {
-                let frozen = buf.split_to(self.scanned).freeze();
-                let words = self
-                    .words
-                    .drain(..)
-                    .map(|(s, e)| frozen.slice(s..e))
-                    .collect();
-                self.scanned = 0;
-                return Ok(Some(words));
+                return Ok(true);
             }
-            self.words.push((start, start + len));
+            if record_words {
+                self.words.push((start, start + len));
+            }
         }
+    }
+}
+
+/// One whole sentence as it came off the wire: its words, each with its length prefix, without
+/// the terminating empty word. Walk it with [`Frame::words`]; slicing it never copies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frame(pub Bytes);
+
+impl Frame {
+    /// The words of a sentence, encoded.
+    pub fn encode<W: AsRef<[u8]>>(words: &[W]) -> Self {
+        let mut out = encode_sentence(words);
+        out.truncate(out.len() - 1);
+        Frame(out.freeze())
+    }
+
+    /// The words, in order (see [`Words`]).
+    pub fn words(&self) -> Words<'_> {
+        Words::new(&self.0)
+    }
+}
+
+/// Iterator over length-prefixed words in a byte slice, yielding `(offset, word)` where
+/// `offset` is where the word's bytes start. It stops at the end or at the first prefix that
+/// does not fit (a [`Frame`] from the decoder always fits).
+#[derive(Clone, Debug)]
+pub struct Words<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// Words of `data` (length-prefixed words, no terminator needed).
+    pub fn new(data: &'a [u8]) -> Self {
+        Self { data, at: 0 }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (usize, &'a [u8]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.data.get(self.at..)?;
+        let (len, prefix) = match rest.first() {
+            None => return None,
+            Some(&b) if b < 0x80 => (b as usize, 1),
+            _ => get_length(rest).ok()??,
+        };
+        let word = rest.get(prefix..prefix + len)?;
+        let start = self.at + prefix;
+        self.at = start + len;
+        Some((start, word))
     }
 }
 

@@ -2,10 +2,11 @@
 pub mod api;
 pub mod client;
 pub mod codec;
+pub mod row;
 pub mod sentence;
 pub mod sim;
 pub mod text;
 
 pub use api::{CallError, Cut, Limits, Request, Response, Router, RowObserver};
 pub use client::{Client, ClientConfig, TlsMode};
-pub use sentence::{Attr, Row};
+pub use sentence::{Attr, AttrRef, Row};

@@ -6,6 +6,9 @@
 use bytes::{Buf, Bytes};
 use std::borrow::Cow;
 
+use super::codec::Frame;
+use super::row::split_body;
+pub use super::row::{AttrRef, Row};
 use super::text::to_text;
 
 /// One `name=value` attribute; both parts are bytes, as on the wire.
@@ -37,9 +40,6 @@ impl Attr {
     }
 }
 
-/// Attributes of one sentence, in the router's order.
-pub type Row = Vec<Attr>;
-
 /// Look up an attribute value by name.
 pub fn get<'a>(row: &'a [Attr], name: &str) -> Option<&'a Bytes> {
     row.iter()
@@ -51,32 +51,8 @@ pub fn get<'a>(row: &'a [Attr], name: &str) -> Option<&'a Bytes> {
 /// queries) into name and value on the first `=` after the name. `=a=b=c` → (`a`, `b=c`);
 /// `=a` → (`a`, ``).
 pub fn split_attr(word: &Bytes, prefix_len: usize) -> Attr {
-    let body = word.slice(prefix_len..);
-    match body.iter().position(|&b| b == b'=') {
-        // A name never starts with '=', so look for the separator after the first byte.
-        Some(0) => match body[1..].iter().position(|&b| b == b'=') {
-            Some(i) => Attr::new(body.slice(..i + 1), body.slice(i + 2..)),
-            None => Attr::new(body.clone(), Bytes::new()),
-        },
-        Some(i) => Attr::new(body.slice(..i), body.slice(i + 1..)),
-        None => Attr::new(body, Bytes::new()),
-    }
-}
-
-/// [`split_attr`] for an owned `=name=value` word, without extra reference counting.
-fn split_attr_owned(mut word: Bytes) -> Attr {
-    match word
-        .get(2..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'='))
-    {
-        Some(i) => {
-            let mut name = word.split_to(i + 2);
-            name.advance(1);
-            word.advance(1);
-            Attr { name, value: word }
-        }
-        None => split_attr(&word, 1),
-    }
+    let (name, value) = split_body(word.get(prefix_len..).unwrap_or_default());
+    Attr::new(word.slice_ref(name), word.slice_ref(value))
 }
 
 /// Kind of a reply sentence.
@@ -109,11 +85,18 @@ pub enum ReplyError {
 }
 
 impl Reply {
-    /// Parse a sentence received from a router.
+    /// Parse a sentence received from a router, given as words.
     pub fn parse(words: Vec<Bytes>) -> Result<Self, ReplyError> {
-        let mut it = words.into_iter();
-        let first = it.next().ok_or(ReplyError::Empty)?;
-        let kind = match first.as_ref() {
+        Self::from_frame(Frame::encode(&words))
+    }
+
+    /// Parse a sentence received from a router, as the decoder framed it. The attributes stay
+    /// in the frame's bytes (see [`Row`]); only the tag and non-attribute words are sliced out.
+    pub fn from_frame(frame: Frame) -> Result<Self, ReplyError> {
+        let bytes = frame.0;
+        let mut words = super::codec::Words::new(&bytes);
+        let (first_at, first) = words.next().ok_or(ReplyError::Empty)?;
+        let kind = match first {
             b"!re" => ReplyKind::Re,
             b"!done" => ReplyKind::Done,
             b"!trap" => ReplyKind::Trap,
@@ -121,28 +104,31 @@ impl Reply {
             b"!empty" => ReplyKind::Empty,
             other => return Err(ReplyError::UnknownKind(to_text(other).into_owned())),
         };
-        let mut reply = Reply {
-            kind,
-            tag: None,
-            attrs: Vec::new(),
-            other: Vec::new(),
-        };
-        reply.attrs.reserve(it.len());
-        for w in it {
-            if w.first() == Some(&b'=') {
-                reply.attrs.push(split_attr_owned(w));
-            } else if let Some(t) = w.strip_prefix(b".tag=") {
-                reply.tag = Some(w.slice(w.len() - t.len()..));
-            } else {
-                reply.other.push(w);
+        let attrs_start = first_at + first.len();
+        let (mut tag, mut other) = (None, Vec::new());
+        for (start, w) in words {
+            match w.first() {
+                Some(b'=') => {}
+                _ if w.starts_with(b".tag=") => {
+                    tag = Some(bytes.slice(start + 5..start + w.len()));
+                }
+                _ => other.push(bytes.slice(start..start + w.len())),
             }
         }
-        Ok(reply)
+        let mut attrs = bytes;
+        // The first word lies inside the frame, so this stays in bounds.
+        attrs.advance(attrs_start);
+        Ok(Reply {
+            kind,
+            tag,
+            attrs: Row::from_words(attrs),
+            other,
+        })
     }
 
     /// Value of an attribute.
-    pub fn get(&self, name: &str) -> Option<&Bytes> {
-        get(&self.attrs, name)
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.attrs.get(name)
     }
 }
 
@@ -178,13 +164,13 @@ pub struct Command {
     /// The command path, e.g. `/ip/address/print`.
     pub path: String,
     /// `=name=value` arguments, in order.
-    pub args: Row,
+    pub args: Vec<Attr>,
     /// Query words without their leading `?`.
     pub queries: Vec<Bytes>,
     /// `.tag` value, when given.
     pub tag: Option<Bytes>,
     /// Other API attributes (`.proplist` arrives as an `=.proplist=` arg and lands in `args`).
-    pub api_attrs: Row,
+    pub api_attrs: Vec<Attr>,
 }
 
 impl Command {
@@ -259,7 +245,12 @@ mod tests {
         let r = Reply::parse(words(&all)).unwrap();
         assert_eq!(r.attrs.len(), ws.len());
         for (got, w) in r.attrs.iter().zip(ws) {
-            assert_eq!(got, &split_attr(&Bytes::from(w), 1), "{w}");
+            let want = split_attr(&Bytes::from(w), 1);
+            assert_eq!(
+                (got.name, got.value),
+                (&want.name[..], &want.value[..]),
+                "{w}"
+            );
         }
     }
 
@@ -268,7 +259,11 @@ mod tests {
         let r = Reply::parse(words(&["!re", ".tag=10", "=.id=*A", "=address=1.1.1.1/32"])).unwrap();
         assert_eq!(r.kind, ReplyKind::Re);
         assert_eq!(r.tag.as_deref(), Some(&b"10"[..]));
-        assert_eq!(r.get(".id").map(|b| &b[..]), Some(&b"*A"[..]));
+        assert_eq!(r.get(".id"), Some(&b"*A"[..]));
+        let long = format!("={}", "n".repeat(200));
+        let r = Reply::parse(words(&["!done", long.as_str(), "=ret=*1"])).unwrap();
+        assert_eq!(r.get("ret"), Some(&b"*1"[..]));
+        assert_eq!(r.attrs.len(), 2);
         let f = Reply::parse(words(&["!fatal", "session terminated on request"])).unwrap();
         assert_eq!(f.kind, ReplyKind::Fatal);
         assert_eq!(&f.other[0][..], b"session terminated on request");

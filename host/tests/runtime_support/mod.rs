@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use mcp_mikrotik::plugins::{Runtime, RuntimeConfig};
-use mcp_mikrotik::routeros::{Attr, CallError, Cut, Request, Response, Router, Row};
+use mcp_mikrotik::routeros::{CallError, Cut, Request, Response, Router, Row};
 
 /// The three builds of `tests/hostile`.
 #[derive(Clone, Copy, Debug)]
@@ -149,21 +149,13 @@ impl FakeRouter {
     /// Two interfaces, the second with a Windows-1252 comment.
     pub fn interfaces() -> Arc<Self> {
         Self::with_rows(vec![
-            vec![
-                Attr::new(".id", "*1"),
-                Attr::new("name", "ether1"),
-                Attr::new("type", "ether"),
-            ],
-            vec![
-                Attr::new(".id", "*2"),
-                Attr::new("name", "ether2"),
-                Attr::new("comment", Bytes::from_static(b"caf\xe9")),
-            ],
-            vec![
-                Attr::new(".id", "*3"),
-                Attr::new("name", "bridge"),
-                Attr::new("type", "bridge"),
-            ],
+            Row::from_pairs(&[(".id", "*1"), ("name", "ether1"), ("type", "ether")]),
+            Row::from_pairs(&[
+                (".id", &b"*2"[..]),
+                ("name", b"ether2"),
+                ("comment", b"caf\xe9"),
+            ]),
+            Row::from_pairs(&[(".id", "*3"), ("name", "bridge"), ("type", "bridge")]),
         ])
     }
     pub fn seen(&self) -> Vec<SeenRequest> {
@@ -197,7 +189,7 @@ impl Router for FakeRouter {
                 }
                 Ok(Response {
                     rows,
-                    done: Vec::new(),
+                    done: Row::new(),
                     cut,
                     empty: false,
                 })

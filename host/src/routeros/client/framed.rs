@@ -3,7 +3,11 @@
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use crate::routeros::codec::{CodecError, SentenceDecoder, encode_sentence};
+use crate::routeros::codec::{CodecError, Frame, SentenceDecoder, encode_sentence};
+
+/// Bytes asked of the stream per read: big reads mean few system calls and few wake-ups for a
+/// long reply (each read is routed as one batch).
+const READ_CHUNK: usize = 256 * 1024;
 
 /// Any byte stream a session can run on.
 pub trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
@@ -20,7 +24,7 @@ pub enum ReadError {
     Codec(#[from] CodecError),
 }
 
-/// Reads whole sentences from a stream, buffering partial ones.
+/// Reads whole sentences ([`Frame`]s) from a stream, buffering partial ones.
 pub struct SentenceReader<R> {
     inner: R,
     buf: BytesMut,
@@ -31,19 +35,21 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
     pub fn new(inner: R) -> Self {
         Self {
             inner,
-            buf: BytesMut::with_capacity(64 * 1024),
+            buf: BytesMut::with_capacity(READ_CHUNK),
             decoder: SentenceDecoder::default(),
         }
     }
 
     /// The next whole sentence.
-    pub async fn read(&mut self) -> Result<Vec<Bytes>, ReadError> {
+    pub async fn read(&mut self) -> Result<Frame, ReadError> {
         loop {
-            if let Some(s) = self.decoder.decode(&mut self.buf)? {
+            if let Some(s) = self.decoder.decode_frame(&mut self.buf)? {
                 return Ok(s);
             }
-            if self.buf.capacity() - self.buf.len() < 16 * 1024 {
-                self.buf.reserve(64 * 1024);
+            if self.buf.capacity() - self.buf.len() < READ_CHUNK / 4 {
+                // Frames handed out keep their part of the old buffer alive; this takes a
+                // fresh one (or reclaims the old one once every frame of it is dropped).
+                self.buf.reserve(READ_CHUNK);
             }
             if self.inner.read_buf(&mut self.buf).await? == 0 {
                 return Err(ReadError::Closed);
@@ -52,8 +58,8 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
     }
 
     /// The next sentence only if it is already buffered (no I/O).
-    pub fn try_buffered(&mut self) -> Result<Option<Vec<Bytes>>, ReadError> {
-        Ok(self.decoder.decode(&mut self.buf)?)
+    pub fn try_buffered(&mut self) -> Result<Option<Frame>, ReadError> {
+        Ok(self.decoder.decode_frame(&mut self.buf)?)
     }
 }
 

@@ -90,7 +90,7 @@ async fn finish<R: AsyncRead + Unpin>(
 ) -> Result<Option<String>, LoginError> {
     let mut refused: Option<String> = None;
     loop {
-        let reply = Reply::parse(reader.read().await?)
+        let reply = Reply::from_frame(reader.read().await?)
             .map_err(|e| LoginError::Broken(format!("unexpected login reply: {e}")))?;
         match reply.kind {
             ReplyKind::Trap => {

@@ -21,7 +21,7 @@ use tokio::sync::Mutex;
 use tokio::time::{Instant, sleep_until, timeout_at};
 
 use super::api::{CallError, Cut, Request, Response};
-use super::sentence::command_words;
+use super::sentence::{Row, command_words};
 use session::{Batch, Event, Session};
 
 /// First wait before reconnecting after a failed connect; doubles up to [`MAX_BACKOFF`].
@@ -120,6 +120,27 @@ impl Client {
 
     /// Run one command and collect its reply within `request.limits`.
     pub async fn call(&self, request: Request) -> Result<Response, CallError> {
+        self.run(request, None).await
+    }
+
+    /// Run one command and hand each `!re` row to `each` as it arrives, keeping none, so
+    /// memory stays flat however long the reply is. The [`Response`] has no rows (everything
+    /// else as from [`Client::call`]); `request.limits.max_rows` bounds the rows handed over
+    /// (at the cap the command is cancelled and `cut` is [`Cut::RowCap`]).
+    pub async fn stream(
+        &self,
+        request: Request,
+        mut each: impl FnMut(Row) + Send,
+    ) -> Result<Response, CallError> {
+        self.run(request, Some(&mut each)).await
+    }
+
+    /// [`Client::call`] or, with `hand`, [`Client::stream`].
+    async fn run(
+        &self,
+        request: Request,
+        hand: Option<&mut (dyn FnMut(Row) + Send)>,
+    ) -> Result<Response, CallError> {
         let started = Instant::now();
         let deadline = started + request.limits.deadline;
         if !request.command.starts_with('/') {
@@ -164,7 +185,7 @@ impl Client {
             &request.queries,
             Some(&tag.to_string()),
         ));
-        collect(&request, deadline, &mut rx, guard, &self.target()).await
+        collect(&request, deadline, &mut rx, guard, &self.target(), hand).await
     }
 }
 
@@ -191,17 +212,20 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Gather events for one command until `!done`, the deadline, or the row cap.
+/// Gather events for one command until `!done`, the deadline, or the row cap. Rows go to
+/// `hand` when given, otherwise into the response.
 async fn collect(
     request: &Request,
     deadline: Instant,
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<Batch>,
     mut guard: InFlight<'_>,
     router: &str,
+    mut hand: Option<&mut (dyn FnMut(Row) + Send)>,
 ) -> Result<Response, CallError> {
     let max_rows = request.limits.max_rows.max(1);
     let mut response = Response::default();
     let mut trap: Option<(Option<u8>, String)> = None;
+    let mut rows = 0;
     // One timer for the whole command: re-creating it per event would register and deregister
     // a timer entry per row.
     let expiry = sleep_until(deadline);
@@ -227,11 +251,15 @@ async fn collect(
         for event in batches.drain(..).flatten() {
             match event {
                 Event::Row(row) => {
-                    response.rows.push(row);
+                    rows += 1;
                     if let Some(observer) = &request.on_row {
-                        (observer.0)(response.rows.len(), response.rows.last().expect("pushed"));
+                        (observer.0)(rows, &row);
                     }
-                    if response.rows.len() >= max_rows {
+                    match hand.as_mut() {
+                        Some(hand) => hand(row),
+                        None => response.rows.push(row),
+                    }
+                    if rows >= max_rows {
                         guard.abandon();
                         response.cut = Some(Cut::RowCap);
                         return Ok(response);

@@ -135,6 +135,7 @@ impl Session {
             let reason = reply
                 .other
                 .first()
+                .map(|w| &w[..])
                 .or_else(|| reply.get("message"))
                 .map(|r| to_text(r).into_owned())
                 .unwrap_or_else(|| "no reason given".into());
@@ -211,8 +212,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
         let Some(s) = session.upgrade() else { return };
         // Route everything this read brought before waking anyone.
         loop {
-            let words = match result {
-                Ok(Some(words)) => words,
+            let frame = match result {
+                Ok(Some(frame)) => frame,
                 Ok(None) => break,
                 Err(e) => {
                     s.deliver(&mut staged);
@@ -220,7 +221,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
                     return;
                 }
             };
-            let keep = match Reply::parse(words) {
+            let keep = match Reply::from_frame(frame) {
                 Ok(reply) => s.dispatch(reply, &mut staged),
                 Err(e) => {
                     s.deliver(&mut staged);

@@ -15,6 +15,7 @@
 mod dispatch;
 mod edit;
 mod faults;
+mod fields;
 mod login;
 mod print;
 mod query;

@@ -1,9 +1,11 @@
 //! `print` / `getall`: snapshot a menu's stored rows, then stream them and any generated rows
 //! through the query and `.proplist` filters, encoding each row straight into the batch.
+//! Generated rows are made one at a time (memory stays flat however many there are); without
+//! a query they are written onto the wire as they are made, with no row in between.
 
 use super::dispatch::{CATEGORY_ARGUMENT, Ctx};
 use super::query::{Proplist, Query};
-use super::reply::{Closed, ReplySink};
+use super::reply::{Closed, ReplySink, RowEncoder};
 use super::row::FlatRow;
 use super::table::Generated;
 use crate::routeros::sentence::Command;
@@ -102,18 +104,30 @@ pub async fn print(
             }
         }
     }
-    if let Some(g) = &snap.generated {
-        let mut row = FlatRow::new();
-        for i in 0..g.count {
-            row.clear();
-            (g.build)(i, &mut row);
-            if query.matches(&row, &mut stack) {
-                matched += 1;
-                if !count_only {
-                    sink.row(&row, &proplist).await?;
+    match &snap.generated {
+        Some(g) if query.is_empty() && count_only => matched += g.count,
+        Some(g) if query.is_empty() => {
+            let mut encoder = RowEncoder::new(proplist);
+            for i in 0..g.count {
+                sink.row_built(&mut encoder, |out| (g.build)(i, out))
+                    .await?;
+            }
+            matched += g.count;
+        }
+        Some(g) => {
+            let mut row = FlatRow::new();
+            for i in 0..g.count {
+                row.clear();
+                (g.build)(i, &mut row);
+                if query.matches(&row, &mut stack) {
+                    matched += 1;
+                    if !count_only {
+                        sink.row(&row, &proplist).await?;
+                    }
                 }
             }
         }
+        None => {}
     }
     if count_only {
         return sink.done(Some(matched.to_string().as_bytes())).await;

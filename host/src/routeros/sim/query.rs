@@ -107,6 +107,11 @@ impl Query {
         Ok(Self { steps })
     }
 
+    /// The query has no words: every item matches.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
     /// Whether `row` matches. `stack` is scratch space reused between rows.
     pub fn matches(&self, row: &FlatRow, stack: &mut Vec<bool>) -> bool {
         if self.steps.is_empty() {
@@ -209,6 +214,7 @@ impl Proplist {
     }
 
     /// Whether a field goes into the reply.
+    #[inline]
     pub fn keeps(&self, name: &[u8]) -> bool {
         match &self.names {
             None => true,

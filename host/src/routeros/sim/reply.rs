@@ -1,7 +1,9 @@
 //! Building reply sentences for one command and handing them to the connection's writer in
-//! batches: rows are encoded straight into the batch buffer, a full batch waits for the
-//! writer (backpressure), and faults that act on replies (slow, drop mid-reply) apply here.
+//! batches: rows are encoded straight into the batch buffer (generated rows field by field as
+//! they are made, see [`ReplySink::row_built`]), a full batch waits for the writer
+//! (backpressure), and faults that act on replies (slow, drop mid-reply) apply here.
 
+use super::fields::{Fields, FixedFields};
 use super::query::Proplist;
 use super::row::FlatRow;
 use crate::routeros::codec::put_length;
@@ -22,8 +24,8 @@ pub enum Out {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closed;
 
-/// Size at which a batch is handed to the writer.
-const BATCH: usize = 64 * 1024;
+/// Size at which a batch is handed to the writer: big writes, few wake-ups.
+const BATCH: usize = 256 * 1024;
 
 /// Reply builder of one command.
 pub struct ReplySink {
@@ -36,12 +38,69 @@ pub struct ReplySink {
     pub drop_after: Option<usize>,
 }
 
+#[inline]
 fn put_attr(name: &[u8], value: &[u8], out: &mut BytesMut) {
-    put_length(name.len() + value.len() + 2, out);
+    let len = name.len() + value.len() + 2;
+    out.reserve(len + 5);
+    put_length(len, out);
     out.put_u8(b'=');
     out.put_slice(name);
     out.put_u8(b'=');
     out.put_slice(value);
+}
+
+/// How the rows of one command go on the wire: its `.proplist`, and the words of each
+/// [`Fields::fixed`] list under that proplist, encoded once and then copied per row.
+pub struct RowEncoder {
+    proplist: Proplist,
+    /// (address, length) of a fixed list, and its encoded words.
+    fixed: Vec<(usize, usize, Vec<u8>)>,
+}
+
+impl RowEncoder {
+    /// An encoder keeping the fields `proplist` keeps.
+    pub fn new(proplist: Proplist) -> Self {
+        Self {
+            proplist,
+            fixed: Vec::new(),
+        }
+    }
+
+    /// The encoded words of a fixed list (encoded on first use).
+    fn fixed_words(&mut self, fields: &'static FixedFields) -> &[u8] {
+        let key = (fields.as_ptr() as usize, fields.len());
+        let at = match self.fixed.iter().position(|(a, n, _)| (*a, *n) == key) {
+            Some(at) => at,
+            None => {
+                let mut words = BytesMut::new();
+                for (n, v) in fields.iter().filter(|(n, _)| self.proplist.keeps(n)) {
+                    put_attr(n, v, &mut words);
+                }
+                self.fixed.push((key.0, key.1, words.to_vec()));
+                self.fixed.len() - 1
+            }
+        };
+        &self.fixed[at].2
+    }
+}
+
+/// [`Fields`] encoded as `=name=value` words of a sentence, through a [`RowEncoder`].
+struct WireFields<'a> {
+    out: &'a mut BytesMut,
+    encoder: &'a mut RowEncoder,
+}
+
+impl Fields for WireFields<'_> {
+    #[inline]
+    fn field(&mut self, name: &[u8], value: &[u8]) {
+        if self.encoder.proplist.keeps(name) {
+            put_attr(name, value, self.out);
+        }
+    }
+
+    fn fixed(&mut self, fields: &'static FixedFields) {
+        self.out.extend_from_slice(self.encoder.fixed_words(fields));
+    }
 }
 
 impl ReplySink {
@@ -89,6 +148,33 @@ impl ReplySink {
 
     /// One `!re` with the fields of `row` that `proplist` keeps.
     pub async fn row(&mut self, row: &FlatRow, proplist: &Proplist) -> Result<(), Closed> {
+        self.before_row().await?;
+        self.begin(b"!re");
+        for (n, v) in row.iter() {
+            if proplist.keeps(n) {
+                put_attr(n, v, &mut self.batch);
+            }
+        }
+        self.end().await
+    }
+
+    /// One `!re` whose fields `build` writes straight into the batch, through `encoder`.
+    pub async fn row_built(
+        &mut self,
+        encoder: &mut RowEncoder,
+        build: impl FnOnce(&mut dyn Fields),
+    ) -> Result<(), Closed> {
+        self.before_row().await?;
+        self.begin(b"!re");
+        build(&mut WireFields {
+            out: &mut self.batch,
+            encoder,
+        });
+        self.end().await
+    }
+
+    /// The `DropMidReply` fault: close the connection once its count of rows is used up.
+    async fn before_row(&mut self) -> Result<(), Closed> {
         if let Some(left) = self.drop_after.as_mut() {
             if *left == 0 {
                 self.flush().await?;
@@ -97,13 +183,7 @@ impl ReplySink {
             }
             *left -= 1;
         }
-        self.begin(b"!re");
-        for (n, v) in row.iter() {
-            if proplist.keeps(n) {
-                put_attr(n, v, &mut self.batch);
-            }
-        }
-        self.end().await
+        Ok(())
     }
 
     /// `!done`, with `=ret=` when given, then flush. Under `DropMidReply` the connection is

@@ -1,11 +1,13 @@
 //! A menu's items: stored rows (seeded, or written by add/set) plus optionally a large run of
 //! generated rows that exist only as a function of their index (scale tests: 1 M routes).
 
+use super::fields::Fields;
 use super::row::FlatRow;
 use std::sync::Arc;
 
-/// Builds generated row number `index` into `row` (cleared by the caller).
-pub type RowFn = dyn Fn(u64, &mut FlatRow) + Send + Sync;
+/// Writes the fields of generated row number `index` (into a [`FlatRow`] cleared by the
+/// caller, or straight into a reply).
+pub type RowFn = dyn Fn(u64, &mut dyn Fields) + Send + Sync;
 
 /// Generated items: `count` rows whose `.id` starts at `first_id`.
 #[derive(Clone)]
@@ -175,7 +177,7 @@ mod tests {
         t.generated = Some(Generated {
             count: 5,
             first_id: 0x100,
-            build: Arc::new(|i, r| r.push_fmt(b"n", format_args!("{i}"))),
+            build: Arc::new(|i, r| r.field(b"n", i.to_string().as_bytes())),
         });
         assert!(t.is_generated(0x104) && !t.is_generated(0x105));
         assert_eq!(t.resolve(b"*102"), Some(0x102));

@@ -2,6 +2,7 @@
 //! and static, one with a Windows-1252 comment), plus any number of generated guest leases.
 
 use super::State;
+use crate::routeros::sim::fields::{Fields, Text};
 use crate::routeros::sim::row::FlatRow;
 use crate::routeros::sim::table::Generated;
 use std::sync::Arc;
@@ -245,32 +246,36 @@ fn lease_row(l: &(&str, &str, &str, &str, &str, bool, &str), i: usize) -> FlatRo
 }
 
 /// Build generated lease `i`: a guest on a large /16.
-pub fn generated_lease(first_id: u64, i: u64, r: &mut FlatRow) {
+pub fn generated_lease(first_id: u64, i: u64, r: &mut dyn Fields) {
     let (hi, lo) = ((i / 250) % 256, i % 250 + 2);
-    r.push_fmt(b".id", format_args!("*{:X}", first_id + i));
-    r.push_fmt(b"address", format_args!("10.128.{hi}.{lo}"));
-    r.push_fmt(
-        b"mac-address",
-        format_args!(
-            "02:00:{:02X}:{:02X}:{:02X}:{:02X}",
-            (i >> 24) & 0xFF,
-            (i >> 16) & 0xFF,
-            (i >> 8) & 0xFF,
-            i & 0xFF
-        ),
+    let mut address = Text::new();
+    address.bytes(b"10.128.").dec(hi).byte(b'.').dec(lo);
+    let mut mac = Text::new();
+    mac.bytes(b"02:00");
+    for shift in [24, 16, 8, 0] {
+        mac.byte(b':').hex((i >> shift) & 0xFF, 2);
+    }
+    r.field(
+        b".id",
+        Text::new().byte(b'*').hex(first_id + i, 1).as_bytes(),
     );
-    r.push(b"address-lists", b"");
-    r.push(b"server", b"guest");
-    r.push(b"dhcp-option", b"");
-    r.push(b"status", b"bound");
-    r.push_fmt(b"expires-after", format_args!("{}m", 1 + i % 59));
-    r.push_fmt(b"last-seen", format_args!("{}s", i % 60));
-    r.push_fmt(b"active-address", format_args!("10.128.{hi}.{lo}"));
-    r.push_fmt(b"host-name", format_args!("guest-{i}"));
-    r.push(b"radius", b"false");
-    r.push(b"dynamic", b"true");
-    r.push(b"blocked", b"false");
-    r.push(b"disabled", b"false");
+    r.field(b"address", address.as_bytes());
+    r.field(b"mac-address", mac.as_bytes());
+    r.field(b"address-lists", b"");
+    r.field(b"server", b"guest");
+    r.field(b"dhcp-option", b"");
+    r.field(b"status", b"bound");
+    r.field(
+        b"expires-after",
+        Text::new().dec(1 + i % 59).byte(b'm').as_bytes(),
+    );
+    r.field(b"last-seen", Text::new().dec(i % 60).byte(b's').as_bytes());
+    r.field(b"active-address", address.as_bytes());
+    r.field(b"host-name", Text::new().bytes(b"guest-").dec(i).as_bytes());
+    r.field(b"radius", b"false");
+    r.field(b"dynamic", b"true");
+    r.field(b"blocked", b"false");
+    r.field(b"disabled", b"false");
 }
 
 /// Add the DHCP server menus with `extra` generated leases.
@@ -325,5 +330,23 @@ mod tests {
                 .any(|r| r.get(b"status") == Some(&b"waiting"[..]) && !r.has(b"active-address"))
         );
         assert_eq!(rows.len(), 20);
+    }
+
+    #[test]
+    fn generated_leases_are_distinct_guests() {
+        let mut r = FlatRow::new();
+        generated_lease(0x200, 0x0102_0304, &mut r);
+        assert_eq!(r.get_str(".id").unwrap(), "*1020504");
+        assert_eq!(r.get_str("mac-address").unwrap(), "02:00:01:02:03:04");
+        assert_eq!(r.get_str("host-name").unwrap(), "guest-16909060");
+        let i = 0x0102_0304u64;
+        let want = format!("10.128.{}.{}", (i / 250) % 256, i % 250 + 2);
+        assert_eq!(r.get_str("address").unwrap(), want);
+        assert_eq!(r.get_str("active-address").unwrap(), want);
+        assert_eq!(
+            r.get_str("expires-after").unwrap(),
+            format!("{}m", 1 + i % 59)
+        );
+        assert_eq!(r.get_str("last-seen").unwrap(), format!("{}s", i % 60));
     }
 }

@@ -2,7 +2,7 @@
 //! any number of generated BGP-like routes built on demand from their index.
 
 use super::State;
-use crate::routeros::sim::row::FlatRow;
+use crate::routeros::sim::fields::{Fields, FixedFields, Text};
 use crate::routeros::sim::table::{Generated, Table};
 use std::sync::Arc;
 
@@ -28,38 +28,53 @@ dst-address=fe80::/64|routing-table=main|gateway=bridge|immediate-gw=bridge|dist
 dst-address=2001:db8:4a1::/48|routing-table=main|gateway=|immediate-gw=|distance=1|scope=30|target-scope=10|dynamic=false|inactive=false|active=true|static=true|connect=false|dhcp=false|ospf=false|bgp=false|blackhole=true|disabled=false|comment=PD aggregate
 "#;
 
+/// Fields every generated route has, after `.id` and `dst-address`.
+static ROUTE_FIXED: &FixedFields = &[
+    (b"routing-table", b"main"),
+    (b"gateway", b"10.10.10.3"),
+    (b"immediate-gw", b"10.10.10.3%vlan10"),
+    (b"distance", b"20"),
+    (b"scope", b"40"),
+    (b"target-scope", b"30"),
+    (b"suppress-hw-offload", b"false"),
+    (b"dynamic", b"true"),
+    (b"inactive", b"false"),
+    (b"active", b"true"),
+    (b"static", b"false"),
+    (b"connect", b"false"),
+    (b"dhcp", b"false"),
+    (b"ospf", b"false"),
+    (b"bgp", b"true"),
+];
+
+/// Fields every generated route ends with, after `hw-offloaded`.
+static ROUTE_FIXED_TAIL: &FixedFields = &[(b"ecmp", b"false"), (b"disabled", b"false")];
+
 /// Build generated route `i`: a /24 out of a BGP full table, via the upstream peer.
-pub fn generated_route(first_id: u64, i: u64, r: &mut FlatRow) {
+pub fn generated_route(first_id: u64, i: u64, r: &mut dyn Fields) {
     // Walk 1.0.0.0/24, 1.0.1.0/24, ... (skipping nothing: the sim does not care about bogons).
     let net = 0x0100_0000u64 + (i << 8);
     let (a, b, c) = ((net >> 24) & 0xFF, (net >> 16) & 0xFF, (net >> 8) & 0xFF);
-    r.push_fmt(b".id", format_args!("*{:X}", first_id + i));
-    r.push_fmt(b"dst-address", format_args!("{a}.{b}.{c}.0/24"));
-    r.push(b"routing-table", b"main");
-    r.push(b"gateway", b"10.10.10.3");
-    r.push(b"immediate-gw", b"10.10.10.3%vlan10");
-    r.push(b"distance", b"20");
-    r.push(b"scope", b"40");
-    r.push(b"target-scope", b"30");
-    r.push(b"suppress-hw-offload", b"false");
-    r.push(b"dynamic", b"true");
-    r.push(b"inactive", b"false");
-    r.push(b"active", b"true");
-    r.push(b"static", b"false");
-    r.push(b"connect", b"false");
-    r.push(b"dhcp", b"false");
-    r.push(b"ospf", b"false");
-    r.push(b"bgp", b"true");
-    r.push(
-        b"hw-offloaded",
-        if i.is_multiple_of(7) {
-            b"false"
-        } else {
-            b"true"
-        },
+    r.field(
+        b".id",
+        Text::new().byte(b'*').hex(first_id + i, 1).as_bytes(),
     );
-    r.push(b"ecmp", b"false");
-    r.push(b"disabled", b"false");
+    let mut dst = Text::new();
+    dst.dec(a)
+        .byte(b'.')
+        .dec(b)
+        .byte(b'.')
+        .dec(c)
+        .bytes(b".0/24");
+    r.field(b"dst-address", dst.as_bytes());
+    r.fixed(ROUTE_FIXED);
+    let offloaded: &[u8] = if i.is_multiple_of(7) {
+        b"false"
+    } else {
+        b"true"
+    };
+    r.field(b"hw-offloaded", offloaded);
+    r.fixed(ROUTE_FIXED_TAIL);
 }
 
 /// Add the route menus, with `extra` generated routes.
@@ -93,6 +108,7 @@ pub fn seed(st: &mut State, extra: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routeros::sim::row::FlatRow;
 
     #[test]
     fn generated_routes_are_distinct_24s() {
