@@ -4,6 +4,7 @@
 //! any step is skipped with one [`LoadWarning`]; loading itself only fails when the engine
 //! cannot be created.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -33,11 +34,14 @@ pub fn gather_sources(
     cfg: &RuntimeConfig,
     bundled: &[(&str, &'static [u8])],
     warnings: &mut Vec<LoadWarning>,
-) -> Vec<(PluginSource, Arc<[u8]>)> {
-    let mut sources: Vec<(PluginSource, Arc<[u8]>)> = Vec::new();
+) -> Vec<(PluginSource, Cow<'static, [u8]>)> {
+    let mut sources: Vec<(PluginSource, Cow<'static, [u8]>)> = Vec::new();
     if cfg.load_bundled {
         for (name, bytes) in bundled {
-            sources.push((PluginSource::Bundled(name.to_string()), Arc::from(*bytes)));
+            sources.push((
+                PluginSource::Bundled(name.to_string()),
+                Cow::Borrowed(*bytes),
+            ));
         }
     }
     if let Some(dir) = &cfg.plugin_dir {
@@ -46,7 +50,30 @@ pub fn gather_sources(
     sources
 }
 
-fn read_plugin_dir(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<(PluginSource, Arc<[u8]>)> {
+/// Drop the resident pages of a component embedded in the executable once it is compiled:
+/// they are read-only file-backed pages, so the kernel reads them again if ever needed.
+pub fn release_resident(bytes: &'static [u8]) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sysconf has no preconditions.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+        let start = (bytes.as_ptr() as usize).div_ceil(page) * page;
+        let end = (bytes.as_ptr() as usize + bytes.len()) / page * page;
+        if end > start {
+            // SAFETY: the range lies inside a 'static read-only slice of the executable's
+            // file-backed mapping; MADV_DONTNEED there only drops clean pages, which the kernel
+            // reloads unchanged from the file on the next access.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+            }
+        }
+    }
+}
+
+fn read_plugin_dir(
+    dir: &Path,
+    warnings: &mut Vec<LoadWarning>,
+) -> Vec<(PluginSource, Cow<'static, [u8]>)> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -70,7 +97,7 @@ fn read_plugin_dir(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<(PluginSo
     for path in paths {
         let source = PluginSource::File(path.clone());
         match std::fs::read(&path) {
-            Ok(bytes) => out.push((source, Arc::from(bytes))),
+            Ok(bytes) => out.push((source, Cow::Owned(bytes))),
             Err(e) => warnings.push(LoadWarning::new(&source, format!("cannot read it: {e}"))),
         }
     }

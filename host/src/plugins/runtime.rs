@@ -81,6 +81,10 @@ impl Runtime {
                 .push(joined.map_err(|e| anyhow::anyhow!("plugin compilation task failed: {e}"))?);
         }
         compiled.sort_by_key(|(i, _, _)| *i);
+        // The engine holds its own copy of the code now.
+        for (_, bytes) in bundled {
+            loader::release_resident(bytes);
+        }
 
         let mut plugins: Vec<LoadedPlugin> = Vec::new();
         for (_, source, component) in compiled {
