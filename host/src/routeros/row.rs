@@ -194,19 +194,11 @@ impl std::fmt::Debug for Row {
 mod tests {
     use super::*;
     use crate::routeros::codec::Frame;
-    use crate::routeros::sentence::split_attr;
+    use crate::routeros::sentence::{TRICKY_ATTR_WORDS, split_attr};
 
     #[test]
     fn attributes_split_like_split_attr_and_skip_other_words() {
-        let ws = [
-            "=comment=a=b=c",
-            "=disabled",
-            "=a=",
-            "=",
-            "==x",
-            "=name=",
-            "=.id=*1",
-        ];
+        let ws = TRICKY_ATTR_WORDS;
         let mut all = vec![".tag=4"];
         all.extend(ws);
         all.push("not an attribute");

@@ -206,6 +206,19 @@ impl Command {
     }
 }
 
+/// Attribute words whose splitting is easy to get wrong (values with `=`, empty parts), for
+/// the tests of every parser of reply words.
+#[cfg(test)]
+pub(crate) const TRICKY_ATTR_WORDS: [&str; 7] = [
+    "=comment=a=b=c",
+    "=disabled",
+    "=a=",
+    "=",
+    "==x",
+    "=name=",
+    "=.id=*1",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,15 +244,7 @@ mod tests {
 
     #[test]
     fn reply_attributes_split_like_split_attr() {
-        let ws = [
-            "=comment=a=b=c",
-            "=disabled",
-            "=a=",
-            "=",
-            "==x",
-            "=name=",
-            "=.id=*1",
-        ];
+        let ws = TRICKY_ATTR_WORDS;
         let mut all = vec!["!re"];
         all.extend(ws);
         let r = Reply::parse(words(&all)).unwrap();
