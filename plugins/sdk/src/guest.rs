@@ -125,11 +125,15 @@ pub fn describe<P: Plugin>() -> wit_tools::Manifest {
 
 /// The export `call`, for plugin `P`: parses the arguments and runs it against [`WitRouter`].
 pub fn call<P: Plugin>(tool: &str, arguments: &str) -> Result<wit_tools::Output, String> {
-    let output = run::<P>(tool, arguments, &WitRouter)?;
-    Ok(wit_tools::Output {
+    run::<P>(tool, arguments, &WitRouter).map(output_to_wit)
+}
+
+/// Convert an [`Output`] into its WIT form (structured JSON as text).
+pub fn output_to_wit(output: Output) -> wit_tools::Output {
+    wit_tools::Output {
         text: output.text,
         structured: output.structured.map(|s| s.to_string()),
-    })
+    }
 }
 
 /// Parse `arguments` (JSON text; empty means `{}`) and run `tool` of plugin `P` on `router`.

@@ -1,0 +1,115 @@
+//! Native micro-benchmark of the SDK's listing hot path: an interfaces-style tool (14 rows ×
+//! 7 fields) run through `guest::run` against a canned reply, then turned into the WIT output
+//! exactly as the `call` export does. Prints µs per call (best of several rounds).
+//!
+//! `cargo run -p mikrotik-plugin-sdk --example listing_bench --profile plugin`
+//! (`-- --rows N` for another row count).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use mikrotik_plugin_sdk::fields::{flag, number, text};
+use mikrotik_plugin_sdk::{
+    CallError, CallOptions, Field, Manifest, Output, Plugin, Reply, RouterApi, Row, Tool, Value,
+    args, guest, json, list, schema,
+};
+
+const TOOL: &str = "mikrotik_get_interfaces";
+const FIELDS: [Field; 7] = [
+    text("name"),
+    text("type"),
+    flag("running"),
+    flag("disabled"),
+    number("mtu"),
+    text("mac-address"),
+    text("comment"),
+];
+
+/// The interfaces plugin's `call`, as it is in `plugins/interfaces`.
+struct Interfaces;
+
+impl Plugin for Interfaces {
+    fn manifest() -> Manifest {
+        let tool = Tool::reads(TOOL, "Interfaces.", schema::object(json!({}), &[]));
+        Manifest::new("interfaces", "0.1.0", &["/interface/print"], vec![tool])
+    }
+
+    fn call(tool: &str, args: Value, router: &dyn RouterApi) -> Result<Output, String> {
+        let mut queries = Vec::new();
+        if let Some(kind) = args::string(&args, "type") {
+            queries.push(format!("type={kind}"));
+        }
+        let queries: Vec<&str> = queries.iter().map(String::as_str).collect();
+        let limit = args::limit(&args, "limit", 100, 1000);
+        let listing = list(router, "/interface", &FIELDS, &queries, limit)
+            .map_err(|e| format!("listing {tool} failed: {e}"))?;
+        Ok(listing.to_output("interfaces", &FIELDS))
+    }
+}
+
+/// Answers every call with a copy of one reply, like the host's import hands over fresh rows.
+struct CannedRouter(Reply);
+
+impl RouterApi for CannedRouter {
+    fn call(
+        &self,
+        _command: &str,
+        _args: &[(&str, &str)],
+        _queries: &[&str],
+        _options: CallOptions,
+    ) -> Result<Reply, CallError> {
+        Ok(self.0.clone())
+    }
+}
+
+fn reply(rows: usize) -> Reply {
+    let types = ["ether", "bridge", "vlan", "wifi", "pppoe-out"];
+    Reply::rows(
+        (0..rows)
+            .map(|i| {
+                let mut pairs = vec![
+                    ("name", format!("{}{}", types[i % types.len()], i + 1)),
+                    ("type", types[i % types.len()].to_string()),
+                    ("running", (i % 3 != 0).to_string()),
+                    ("disabled", (i % 7 == 6).to_string()),
+                    ("mtu", if i % 4 == 1 { "auto".into() } else { "1500".into() }),
+                    ("mac-address", format!("08:00:27:A9:3F:{:02X}", i)),
+                ];
+                if i % 2 == 0 {
+                    pairs.push(("comment", format!("port {i} \"uplink\"")));
+                }
+                Row::from_pairs(pairs)
+            })
+            .collect(),
+    )
+}
+
+fn one_call(router: &CannedRouter, arguments: &str) -> (String, Option<String>) {
+    let output = guest::run::<Interfaces>(TOOL, arguments, router).expect("listing works");
+    let wit = guest::output_to_wit(output);
+    (wit.text, wit.structured)
+}
+
+fn main() {
+    let mut rows = 14;
+    let mut argv = std::env::args().skip(1);
+    while let Some(arg) = argv.next() {
+        if arg == "--rows" {
+            rows = argv.next().and_then(|n| n.parse().ok()).unwrap_or(rows);
+        }
+    }
+    let router = CannedRouter(reply(rows));
+    let arguments = format!("{{\"limit\": {}}}", rows + 1);
+    let (text, structured) = one_call(&router, &arguments);
+    let bytes = text.len() + structured.as_ref().map_or(0, String::len);
+    let iterations = 20_000 / rows.max(1) + 100;
+    let mut best = f64::INFINITY;
+    for _ in 0..7 {
+        let start = Instant::now();
+        for _ in 0..iterations {
+            black_box(one_call(black_box(&router), &arguments));
+        }
+        best = best.min(start.elapsed().as_secs_f64() * 1e6 / iterations as f64);
+    }
+    println!("{rows} rows x 7 fields: {best:.2} µs/call ({bytes} bytes of output)");
+}
