@@ -104,7 +104,7 @@ fn main() {
     let bytes = text.len() + structured.as_ref().map_or(0, String::len);
     let iterations = 20_000 / rows.max(1) + 100;
     let mut best = f64::INFINITY;
-    for _ in 0..7 {
+    for _ in 0..25 {
         let start = Instant::now();
         for _ in 0..iterations {
             black_box(one_call(black_box(&router), &arguments));

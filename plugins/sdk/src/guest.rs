@@ -95,8 +95,8 @@ fn tool_to_wit(tool: Tool) -> wit_tools::Tool {
         name: tool.name,
         title: tool.title,
         description: tool.description,
-        input_schema: tool.input_schema.to_string(),
-        output_schema: tool.output_schema.map(|s| s.to_string()),
+        input_schema: json_text(&tool.input_schema),
+        output_schema: tool.output_schema.as_ref().map(json_text),
         effect: match tool.effect {
             Effect::Reads => wit_tools::Effect::Reads,
             Effect::Writes => wit_tools::Effect::Writes,
@@ -132,8 +132,15 @@ pub fn call<P: Plugin>(tool: &str, arguments: &str) -> Result<wit_tools::Output,
 pub fn output_to_wit(output: Output) -> wit_tools::Output {
     wit_tools::Output {
         text: output.text,
-        structured: output.structured.map(|s| s.to_string()),
+        structured: output.structured.as_ref().map(json_text),
     }
+}
+
+/// Compact JSON text of `value`, written straight into a buffer (`Value`'s `Display` goes
+/// through formatter adapters and is several times slower).
+fn json_text(value: &serde_json::Value) -> String {
+    // Cannot fail: a `Value`'s map keys are strings and its numbers are finite.
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Parse `arguments` (JSON text; empty means `{}`) and run `tool` of plugin `P` on `router`.
