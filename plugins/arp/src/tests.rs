@@ -33,7 +33,7 @@ fn lists_arp_with_only_the_shown_fields() {
          192.168.56.1    0A:00:27:00:00:00  ether1     -         true     false    -\n\
          192.168.0.220   -                  ether2     false     true     false    -"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["rows"][2]["complete"], json!(false));
     assert!(s["rows"][0].get("DHCP").is_none());
     assert_eq!(
@@ -70,7 +70,7 @@ fn interface_filter_and_limit_run_on_the_router() {
     );
     assert_eq!(r.fetches()[0].queries, vec!["interface=ether1".to_string()]);
     assert_eq!(r.counts()[0].queries, vec!["interface=ether1".to_string()]);
-    assert_eq!(out.structured.unwrap()["total"], json!(2));
+    assert_eq!(out.json().unwrap()["total"], json!(2));
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn lists_leases_with_only_the_shown_fields() {
          192.168.88.20  00:00:00:00:00:02  Device_2   bound    defconf  false    9m1s           PC\n\
          10.10.0.5      00:00:00:00:00:03  -          waiting  guest    false    -              -"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["rows"][0]["dynamic"], json!(true));
     assert!(s["rows"][0].get("active-address").is_none());
     assert_eq!(
@@ -66,7 +66,7 @@ fn nothing_matching_says_none() {
     let out = call(&r, json!({"status": "offered"})).unwrap();
     assert_eq!(out.text, "leases: none");
     assert_eq!(
-        out.structured.unwrap(),
+        out.json().unwrap(),
         json!({"rows": [], "shown": 0, "total": 0})
     );
 }

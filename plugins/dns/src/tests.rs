@@ -46,7 +46,7 @@ fn settings_and_static_entries() {
          /.*\\.ads\\.example/  NXDOMAIN  -             1d   false     -\n\
          corp.example        FWD       10.0.0.53     1d   false     -"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["settings"]["cache-size"], json!(2048));
     assert_eq!(s["settings"]["allow-remote-requests"], json!(true));
     assert!(s["settings"].get("max-udp-packet-size").is_none());
@@ -88,7 +88,7 @@ fn limit_says_showing_n_of_m() {
         "{}",
         out.text
     );
-    assert_eq!(out.structured.unwrap()["static"]["shown"], json!(2));
+    assert_eq!(out.json().unwrap()["static"]["shown"], json!(2));
 }
 
 #[test]

@@ -123,7 +123,7 @@ pub fn call(args: &Value, router: &dyn RouterApi) -> Result<Output, String> {
         Ok(listing) => Ok(render(table, &listing, &fields)),
         Err(e) => missing_menu_or_error(e, &menu, "not available on this RouterOS version")
             .map(|mut out| {
-                if let Some(s) = out.structured.as_mut() {
+                if let Some(s) = out.json_mut() {
                     s["table"] = json!(table);
                 }
                 out

@@ -58,7 +58,7 @@ fn filter_rules_in_order_with_set_matchers_and_flags() {
         "*5   forward  jump jump-target=custom  src-address=10.0.0.0/8 protocol=tcp dst-port=22,80  -      1        1        -",
     ];
     assert_eq!(out.text, expected.join("\n"));
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["table"], json!("filter"));
     assert_eq!(s["rows"][0]["bytes"], json!(123456));
     assert_eq!(s["rows"][3]["disabled"], json!(true));
@@ -130,7 +130,7 @@ fn unknown_table_and_traps_are_errors_missing_menu_is_not() {
         out.text
             .starts_with("This router has no /ip/firewall/raw menu")
     );
-    assert_eq!(out.structured.unwrap()["table"], json!("raw"));
+    assert_eq!(out.json().unwrap()["table"], json!("raw"));
     let r = FakeRouter::new().with_error("/ip/firewall/filter/print", CallError::trap(4, "busy"));
     let err = call(&r, rules::TOOL, json!({})).unwrap_err();
     assert_eq!(
@@ -152,7 +152,7 @@ fn address_lists_with_optional_list_filter() {
     );
     let out = call(&r, address_lists::TOOL, json!({"list": "lan"})).unwrap();
     assert_eq!(
-        out.structured.unwrap()["rows"],
+        out.json().unwrap()["rows"],
         json!([{"list": "lan", "address": "192.168.88.0/24", "dynamic": false, "disabled": false, "comment": "home"}])
     );
     assert_eq!(r.calls()[1].queries, vec!["list=lan".to_string()]);

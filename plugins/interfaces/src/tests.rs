@@ -35,7 +35,7 @@ fn lists_all_with_only_the_shown_fields() {
          bridge  bridge  true     false     auto  08:00:27:A9:3F:57  LAN\n\
          vlan10  vlan    true     true      1500  08:00:27:A9:3F:57  -"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(
         s["rows"][0],
         json!({"name": "ether1", "type": "ether", "running": true, "disabled": false, "mtu": 1500,
@@ -87,7 +87,7 @@ fn limit_shows_n_of_m_counted_on_the_router() {
     );
     assert_eq!(out.text.lines().count(), 4);
     assert_eq!(r.counts().len(), 1);
-    assert_eq!(out.structured.unwrap()["total"], json!(4));
+    assert_eq!(out.json().unwrap()["total"], json!(4));
 }
 
 #[test]

@@ -103,24 +103,16 @@ impl Plugin for IpAddresses {
         let query = args::string(&args, "interface").map(|i| format!("interface={i}"));
         let queries: Vec<&str> = query.iter().map(String::as_str).collect();
         let limit = args::limit(&args, "limit", DEFAULT_LIMIT, MAX_LIMIT);
-        let mut texts = Vec::new();
-        let mut structured = mikrotik_plugin_sdk::serde_json::Map::new();
+        let mut sections = Vec::new();
         for family in families {
             let output = match list(router, family.menu, family.fields, &queries, limit) {
                 Ok(listing) => listing.to_output(family.noun, family.fields),
                 Err(e) => missing_menu_or_error(e, family.menu, family.missing)
                     .map_err(|e| format!("listing {} failed: {e}", family.menu))?,
             };
-            texts.push(output.text);
-            structured.insert(
-                family.key.to_string(),
-                output.structured.unwrap_or_default(),
-            );
+            sections.push((family.key, output));
         }
-        Ok(Output::with_json(
-            texts.join("\n\n"),
-            Value::Object(structured),
-        ))
+        Ok(Output::combine(sections))
     }
 }
 

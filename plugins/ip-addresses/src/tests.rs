@@ -43,7 +43,7 @@ fn both_families_by_default() {
          address                      interface  advertise  link-local  dynamic  invalid  disabled  comment\n\
          fe80::a00:27ff:fea9:3f55/64  ether1     false      true        true     false    false     -"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["ipv4"]["total"], json!(3));
     assert_eq!(s["ipv6"]["rows"][0]["link-local"], json!(true));
     assert!(s["ipv6"]["rows"][0].get("eui-64").is_none());
@@ -82,7 +82,7 @@ fn one_family_with_interface_filter_and_limit() {
     assert_eq!(r.fetches().len(), 1);
     assert_eq!(r.fetches()[0].queries, vec!["interface=ether1".to_string()]);
     assert_eq!(r.counts()[0].queries, vec!["interface=ether1".to_string()]);
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert!(s.get("ipv6").is_none());
     assert_eq!(s["ipv4"]["shown"], json!(1));
 }
@@ -96,7 +96,7 @@ fn missing_ipv6_package_is_a_note_not_an_error() {
         "IPv4 addresses: none\n\nThis router has no /ipv6/address menu \
          (ipv6 package not installed or disabled)."
     );
-    assert!(out.structured.unwrap()["ipv6"]["note"].is_string());
+    assert!(out.json().unwrap()["ipv6"]["note"].is_string());
 }
 
 #[test]

@@ -30,7 +30,7 @@ fn newest_entries_oldest_first() {
          2025-03-11 12:00:10  system,error,critical  login failure for user admin from 198.51.100.7 via ssh\n\
          12:01:00             dhcp,info              defconf assigned 192.168.88.10 for 00:00:00:00:00:01 Device_1"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(
         (s["shown"].clone(), s["total"].clone(), s["order"].clone()),
         (json!(2), json!(5), json!("oldest first"))
@@ -56,7 +56,7 @@ fn topics_match_any_item_of_the_comma_list() {
         out.text
     );
     let out = call(&r, json!({"topics": "firewall, critical"})).unwrap();
-    assert_eq!(out.structured.unwrap()["total"], json!(2));
+    assert_eq!(out.json().unwrap()["total"], json!(2));
     // "info" must not match "information"-like substrings of other topics, only whole items.
     let out = call(&r, json!({"topics": ["inf"]})).unwrap();
     assert_eq!(out.text, "log entries: none");
@@ -66,7 +66,7 @@ fn topics_match_any_item_of_the_comma_list() {
 fn contains_is_case_insensitive_and_combines_with_topics() {
     let r = router();
     let out = call(&r, json!({"contains": "ETHER1"})).unwrap();
-    assert_eq!(out.structured.unwrap()["total"], json!(2));
+    assert_eq!(out.json().unwrap()["total"], json!(2));
     let out = call(&r, json!({"contains": "ether1", "topics": ["firewall"]})).unwrap();
     assert!(
         out.text.starts_with("log entries: 1, oldest first\n") && out.text.contains("in-drop"),

@@ -35,7 +35,7 @@ fn lists_neighbors_with_only_the_shown_fields() {
          sw           172.31.1.12  4C:5E:0C:12:AA:CC  ether3,br-lan  MikroTik   6.40.8 (bugfix)  CRS112-8G-4S  -\n\
          core-switch  fe80::1      00:11:22:33:44:55  ether2         Cisco IOS  -                -             cdp,lldp"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["rows"][1]["discovered-by"], json!("cdp,lldp"));
     assert!(s["rows"][0].get("uptime").is_none());
     assert_eq!(

@@ -41,7 +41,7 @@ fn answered_probes_use_the_routers_totals() {
          3    127.0.0.1  56    60   9ms217us  -\n\
          4    127.0.0.1  56    60   9ms728us  -"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["sent"], json!(5));
     assert_eq!(s["probes"][4]["ttl"], json!(60));
     assert!(s["probes"][0].get("avg-rtt").is_none());
@@ -75,7 +75,7 @@ fn unanswered_probes_are_timeout_rows_not_an_error() {
          0    10.255.255.1  -     -    -     timeout\n\
          1    10.255.255.1  -     -    -     timeout"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["loss_percent"], json!(100.0));
     assert!(s.get("avg_rtt_ms").is_none());
 }
@@ -120,7 +120,7 @@ fn a_deadline_cut_reports_the_probes_done() {
         "{}",
         out.text
     );
-    assert_eq!(out.structured.unwrap()["cut_by_deadline"], json!(true));
+    assert_eq!(out.json().unwrap()["cut_by_deadline"], json!(true));
     assert_eq!(r.calls()[0].options.timeout_ms, Some(9 * 200 + 1500));
 }
 

@@ -46,7 +46,7 @@ fn lists_ipv4_routes_with_flags() {
          XS     10.20.0.0/16     192.168.88.254  -                    1         main           to lab   *1\n\
          AS     0.0.0.0/0        198.51.100.1    198.51.100.1%ether2  1         isp2           -        *2"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["rows"][0]["distance"], json!(1));
     assert_eq!(s["rows"][0]["active"], json!(true));
     assert!(s["rows"][0].get("scope").is_none());
@@ -115,7 +115,7 @@ fn big_tables_are_capped_and_counted_not_fetched() {
     assert_eq!(out.text.lines().count(), 12);
     assert_eq!(r.fetches()[0].options.max_rows, Some(10));
     assert_eq!(r.counts().len(), 1);
-    assert_eq!(out.structured.unwrap()["total"], json!(5000));
+    assert_eq!(out.json().unwrap()["total"], json!(5000));
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn print_returns_all_rows_and_fields() {
          .id=*1 address=192.168.88.1/24 interface=bridge comment=\"default configuration\"\n\
          .id=*2 address=10.0.0.2/30 interface=ether1"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(
         s["rows"][1],
         json!({".id": "*2", "address": "10.0.0.2/30", "interface": "ether1"})
@@ -69,7 +69,7 @@ fn add_returns_the_new_id() {
     let router = FakeRouter::new().with_reply("/ip/address/add", reply);
     let out = call(&router, json!({"command": "/ip/address/add", "args": {"address": "10.1.1.1/24", "interface": "ether2"}})).unwrap();
     assert_eq!(out.text, "/ip/address/add: done, no rows, ret=*A");
-    assert_eq!(out.structured.unwrap()["done"], json!({"ret": "*A"}));
+    assert_eq!(out.json().unwrap()["done"], json!({"ret": "*A"}));
     assert_eq!(router.calls()[0].arg("interface"), Some("ether2"));
 }
 
@@ -112,7 +112,7 @@ fn cut_replies_are_marked_incomplete() {
         out.text,
         "/ping: 1 row (incomplete: stopped at the deadline)\nseq=0 time=1ms"
     );
-    assert_eq!(out.structured.unwrap()["complete"], json!(false));
+    assert_eq!(out.json().unwrap()["complete"], json!(false));
 }
 
 #[test]

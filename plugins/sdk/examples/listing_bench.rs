@@ -72,7 +72,14 @@ fn reply(rows: usize) -> Reply {
                     ("type", types[i % types.len()].to_string()),
                     ("running", (i % 3 != 0).to_string()),
                     ("disabled", (i % 7 == 6).to_string()),
-                    ("mtu", if i % 4 == 1 { "auto".into() } else { "1500".into() }),
+                    (
+                        "mtu",
+                        if i % 4 == 1 {
+                            "auto".into()
+                        } else {
+                            "1500".into()
+                        },
+                    ),
                     ("mac-address", format!("08:00:27:A9:3F:{:02X}", i)),
                 ];
                 if i % 2 == 0 {

@@ -95,8 +95,8 @@ fn tool_to_wit(tool: Tool) -> wit_tools::Tool {
         name: tool.name,
         title: tool.title,
         description: tool.description,
-        input_schema: json_text(&tool.input_schema),
-        output_schema: tool.output_schema.as_ref().map(json_text),
+        input_schema: compact_json(&tool.input_schema),
+        output_schema: tool.output_schema.as_ref().map(compact_json),
         effect: match tool.effect {
             Effect::Reads => wit_tools::Effect::Reads,
             Effect::Writes => wit_tools::Effect::Writes,
@@ -130,15 +130,13 @@ pub fn call<P: Plugin>(tool: &str, arguments: &str) -> Result<wit_tools::Output,
 
 /// Convert an [`Output`] into its WIT form (structured JSON as text).
 pub fn output_to_wit(output: Output) -> wit_tools::Output {
-    wit_tools::Output {
-        text: output.text,
-        structured: output.structured.as_ref().map(json_text),
-    }
+    let (text, structured) = output.into_parts();
+    wit_tools::Output { text, structured }
 }
 
 /// Compact JSON text of `value`, written straight into a buffer (`Value`'s `Display` goes
 /// through formatter adapters and is several times slower).
-fn json_text(value: &serde_json::Value) -> String {
+fn compact_json(value: &serde_json::Value) -> String {
     // Cannot fail: a `Value`'s map keys are strings and its numbers are finite.
     serde_json::to_string(value).unwrap_or_default()
 }

@@ -18,6 +18,7 @@ pub mod bindings;
 pub mod fake;
 pub mod fields;
 pub mod guest;
+pub mod json_text;
 pub mod listing;
 pub mod manifest;
 pub mod router;

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::fields::{Field, proplist, row_json};
+use crate::json_text;
 use crate::manifest::Output;
 use crate::router::{CallError, CallOptions, Cut, Reply, RouterApi, Row};
 use crate::table::Table;
@@ -106,6 +107,25 @@ impl Listing {
         json!({ "rows": rows, "shown": self.rows.len(), "total": self.total })
     }
 
+    /// [`Listing::json`] as compact JSON text, written directly (no [`Value`] is built).
+    pub fn json_text(&self, fields: &[Field]) -> String {
+        let sorted = json_text::sorted_fields(fields);
+        let mut out = String::with_capacity(32 + self.rows.len() * 24 * sorted.len());
+        out.push_str("{\"rows\":[");
+        for (i, row) in self.rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_text::push_row(&mut out, row, &sorted);
+        }
+        out.push_str("],\"shown\":");
+        json_text::push_int(&mut out, self.rows.len() as i64);
+        out.push_str(",\"total\":");
+        json_text::push_int(&mut out, i64::try_from(self.total).unwrap_or(i64::MAX));
+        out.push('}');
+        out
+    }
+
     /// Summary line, then an aligned table of `fields`; structured as [`Listing::json`].
     pub fn to_output(&self, noun: &str, fields: &[Field]) -> Output {
         let mut text = self.summary(noun);
@@ -113,7 +133,7 @@ impl Listing {
             text.push('\n');
             text.push_str(&Table::from_rows(fields, &self.rows).render());
         }
-        Output::with_json(text, self.json(fields))
+        Output::with_json_text(text, self.json_text(fields))
     }
 }
 
@@ -122,8 +142,11 @@ impl Listing {
 /// listing with a `note`.
 pub fn missing_menu(menu: &str, reason: &str) -> Output {
     let text = format!("This router has no {menu} menu ({reason}).");
-    let structured = json!({ "rows": [], "shown": 0, "total": 0, "note": text });
-    Output::with_json(text, structured)
+    let mut json = String::with_capacity(text.len() + 48);
+    json.push_str("{\"note\":");
+    json_text::push_str(&mut json, &text);
+    json.push_str(",\"rows\":[],\"shown\":0,\"total\":0}");
+    Output::with_json_text(text, json)
 }
 
 /// `Ok(Some(output))` with [`missing_menu`] when `error` says the menu does not exist,
@@ -171,7 +194,35 @@ mod tests {
                 .text
                 .starts_with("routes: showing 10 of 25\nname\nr0\n")
         );
-        assert_eq!(output.structured.unwrap()["rows"][9], json!({"name": "r9"}));
+        assert_eq!(output.json().unwrap()["rows"][9], json!({"name": "r9"}));
+    }
+
+    #[test]
+    fn json_text_is_the_json_value_serialised() {
+        use crate::fields::{flag, number};
+        let fields = [text("x"), flag("on"), number("mtu"), text("name")];
+        let rows = vec![
+            Row::from_pairs([("name", "a\"b"), ("on", "yes"), ("mtu", "auto")]),
+            Row::from_pairs([("mtu", "-5"), ("x", "\u{1}")]),
+        ];
+        let listing = Listing {
+            rows,
+            total: 7,
+            cut: None,
+        };
+        assert_eq!(
+            listing.json_text(&fields),
+            serde_json::to_string(&listing.json(&fields)).unwrap()
+        );
+        let empty = Listing {
+            rows: vec![],
+            total: 0,
+            cut: None,
+        };
+        assert_eq!(
+            empty.json_text(&fields),
+            r#"{"rows":[],"shown":0,"total":0}"#
+        );
     }
 
     #[test]
@@ -183,6 +234,12 @@ mod tests {
         assert_eq!(
             out.text,
             "This router has no /interface/wifi menu (wifi package not installed)."
+        );
+        assert_eq!(
+            out.into_parts().1.unwrap(),
+            serde_json::to_string(&json!({"rows": [], "shown": 0, "total": 0,
+                "note": "This router has no /interface/wifi menu (wifi package not installed)."}))
+            .unwrap()
         );
         let denied = CallError::Denied("not allowed".into());
         assert_eq!(

@@ -99,12 +99,22 @@ impl Manifest {
 }
 
 /// A tool's successful result.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Structured output is held either as a [`Value`] or as ready JSON text (what the listing
+/// helpers write, so nothing is parsed or re-serialised on the hot path). Read it with
+/// [`Output::json`] / [`Output::into_json`]; equality compares the JSON meaning, not its form.
+#[derive(Clone, Debug)]
 pub struct Output {
     /// Compact text for the model.
     pub text: String,
-    /// The same data as JSON (MCP `structuredContent`).
-    pub structured: Option<Value>,
+    structured: Option<Structured>,
+}
+
+/// The two forms of structured output.
+#[derive(Clone, Debug)]
+enum Structured {
+    Value(Value),
+    Text(String),
 }
 
 impl Output {
@@ -120,7 +130,143 @@ impl Output {
     pub fn with_json(text: impl Into<String>, structured: Value) -> Self {
         Output {
             text: text.into(),
-            structured: Some(structured),
+            structured: Some(Structured::Value(structured)),
         }
+    }
+
+    /// Text plus structured JSON given as JSON text, which must be valid JSON (an object, for
+    /// MCP `structuredContent`); it is handed to the host as is.
+    pub fn with_json_text(text: impl Into<String>, json: String) -> Self {
+        Output {
+            text: text.into(),
+            structured: Some(Structured::Text(json)),
+        }
+    }
+
+    /// Whether there is structured output.
+    pub fn has_json(&self) -> bool {
+        self.structured.is_some()
+    }
+
+    /// The structured output as a [`Value`] (parsed when held as text; `None` when there is
+    /// none or the text is not valid JSON). For tests and for combining outputs.
+    pub fn json(&self) -> Option<Value> {
+        match self.structured.as_ref()? {
+            Structured::Value(value) => Some(value.clone()),
+            Structured::Text(text) => serde_json::from_str(text).ok(),
+        }
+    }
+
+    /// [`Output::json`], consuming the output.
+    pub fn into_json(self) -> Option<Value> {
+        match self.structured? {
+            Structured::Value(value) => Some(value),
+            Structured::Text(text) => serde_json::from_str(&text).ok(),
+        }
+    }
+
+    /// The structured output as a [`Value`] to change in place (text is parsed once and the
+    /// value kept). `None` when there is none or the text is not valid JSON.
+    pub fn json_mut(&mut self) -> Option<&mut Value> {
+        if let Some(Structured::Text(text)) = &self.structured {
+            let value = serde_json::from_str(text).ok()?;
+            self.structured = Some(Structured::Value(value));
+        }
+        match self.structured.as_mut()? {
+            Structured::Value(value) => Some(value),
+            Structured::Text(_) => None,
+        }
+    }
+
+    /// The text and the structured output as compact JSON text (serialised only when held
+    /// as a [`Value`]): what the host receives.
+    pub fn into_parts(self) -> (String, Option<String>) {
+        let json = self.structured.map(|structured| match structured {
+            Structured::Text(text) => text,
+            // Cannot fail: a `Value`'s map keys are strings and its numbers are finite.
+            Structured::Value(value) => serde_json::to_string(&value).unwrap_or_default(),
+        });
+        (self.text, json)
+    }
+
+    /// Several outputs as one: texts joined by a blank line, structured output an object
+    /// with each output's JSON under its key (`null` when it has none), keys sorted. Keys
+    /// must differ.
+    pub fn combine<'a>(sections: impl IntoIterator<Item = (&'a str, Output)>) -> Output {
+        let mut sections: Vec<(&str, Output)> = sections.into_iter().collect();
+        let mut text = String::new();
+        for (i, (_, output)) in sections.iter_mut().enumerate() {
+            if i > 0 {
+                text.push_str("\n\n");
+            }
+            text.push_str(&output.text);
+        }
+        sections.sort_by(|a, b| a.0.cmp(b.0));
+        let mut json = String::from("{");
+        for (i, (key, output)) in sections.into_iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            crate::json_text::push_str(&mut json, key);
+            json.push(':');
+            json.push_str(output.into_parts().1.as_deref().unwrap_or("null"));
+        }
+        json.push('}');
+        Output::with_json_text(text, json)
+    }
+}
+
+impl PartialEq for Output {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.json() == other.json()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_forms_read_back_and_compare_by_meaning() {
+        let value = Output::with_json("t", json!({"a": [1, "x"], "b": true}));
+        let text = Output::with_json_text("t", r#"{"b":true,"a":[1,"x"]}"#.to_string());
+        assert_eq!(value, text);
+        assert_eq!(text.json(), Some(json!({"a": [1, "x"], "b": true})));
+        assert_eq!(
+            value.clone().into_parts(),
+            (
+                "t".to_string(),
+                Some(r#"{"a":[1,"x"],"b":true}"#.to_string())
+            )
+        );
+        assert_eq!(
+            text.clone().into_parts().1.unwrap(),
+            r#"{"b":true,"a":[1,"x"]}"#
+        );
+        assert_ne!(value, Output::with_json("t", json!({})));
+        assert!(!Output::text("t").has_json() && Output::text("t").json().is_none());
+    }
+
+    #[test]
+    fn json_mut_edits_the_text_form() {
+        let mut out = Output::with_json_text("t", r#"{"rows":[]}"#.to_string());
+        out.json_mut().unwrap()["table"] = json!("raw");
+        assert_eq!(out.into_json(), Some(json!({"rows": [], "table": "raw"})));
+        assert!(Output::text("t").json_mut().is_none());
+    }
+
+    #[test]
+    fn combine_joins_texts_and_keys_json_in_order() {
+        let out = Output::combine([
+            ("z\"q", Output::with_json_text("one", "[1]".to_string())),
+            ("a", Output::text("two")),
+            ("m", Output::with_json("three", json!({"k": "v"}))),
+        ]);
+        assert_eq!(out.text, "one\n\ntwo\n\nthree");
+        assert_eq!(
+            out.into_parts().1.unwrap(),
+            r#"{"a":null,"m":{"k":"v"},"z\"q":[1]}"#
+        );
     }
 }

@@ -33,7 +33,7 @@ fn shows_one_object_with_numbers() {
          hdd: 27.7 MiB used of 129.0 MiB (21.5%), 101.3 MiB free"
     );
     assert_eq!(
-        out.structured.unwrap(),
+        out.json().unwrap(),
         json!({"cpu-load": 3, "cpu-count": 4, "free-memory": 3950641152u64, "total-memory": 4227858432u64,
                "free-hdd-space": 106233856, "total-hdd-space": 135266304, "uptime": "1w4d23h26m9s",
                "version": "7.4 (stable)", "board-name": "CCR2004-16G-2S+", "architecture-name": "arm64",
@@ -56,7 +56,7 @@ fn missing_fields_show_dashes_not_panics() {
         out.text,
         "board: - (-)\nversion: -\nuptime: 5m\ncpu: -\nmemory: -\nhdd: -"
     );
-    assert_eq!(out.structured.unwrap(), json!({"uptime": "5m"}));
+    assert_eq!(out.json().unwrap(), json!({"uptime": "5m"}));
 }
 
 #[test]

@@ -114,8 +114,7 @@ impl Plugin for Vlans {
         }
         let bridge = args::string(&args, "bridge");
         let limit = args::limit(&args, "limit", DEFAULT_LIMIT, MAX_LIMIT);
-        let mut texts = Vec::new();
-        let mut structured = mikrotik_plugin_sdk::serde_json::Map::new();
+        let mut sections = Vec::new();
         for section in &SECTIONS {
             let query = bridge.map(|b| format!("{}={b}", section.bridge_property));
             let queries: Vec<&str> = query.iter().map(String::as_str).collect();
@@ -124,16 +123,9 @@ impl Plugin for Vlans {
                 Err(e) => missing_menu_or_error(e, section.menu, "not supported by this RouterOS")
                     .map_err(|e| format!("listing {} failed: {e}", section.menu))?,
             };
-            texts.push(output.text);
-            structured.insert(
-                section.key.to_string(),
-                output.structured.unwrap_or_default(),
-            );
+            sections.push((section.key, output));
         }
-        Ok(Output::with_json(
-            texts.join("\n\n"),
-            Value::Object(structured),
-        ))
+        Ok(Output::combine(sections))
     }
 }
 

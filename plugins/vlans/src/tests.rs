@@ -56,7 +56,7 @@ fn shows_all_three_tables() {
          ether3     bridge1  20    admit-only-untagged-and-priority-tagged\n\
          ether5     bridge2  1     admit-all"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["vlan_interfaces"]["rows"][0]["vlan-id"], json!(10));
     assert_eq!(s["bridge_ports"]["rows"][1]["pvid"], json!(20));
     assert!(
@@ -105,7 +105,7 @@ fn limit_applies_per_table() {
     assert!(out.text.starts_with("VLAN interfaces: showing 1 of 2\n"));
     assert!(out.text.contains("bridge VLANs: showing 1 of 2\n"));
     assert!(out.text.contains("bridge ports: showing 1 of 3\n"));
-    assert_eq!(out.structured.unwrap()["bridge_ports"]["total"], json!(3));
+    assert_eq!(out.json().unwrap()["bridge_ports"]["total"], json!(3));
 }
 
 #[test]

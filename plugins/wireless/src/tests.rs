@@ -67,7 +67,7 @@ fn wifi_clients_joined_with_their_leases() {
          AA:BB:CC:00:00:01  192.168.88.21  phone      wifi1      home        -56     864.8Mbps  720.6Mbps  1h2m3s  40ms\n\
          AA:BB:CC:00:00:02  -              -          wifi2      home-guest  -71     72.2Mbps   65Mbps     5m      1s"
     );
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(s["menu"], json!("/interface/wifi"));
     assert_eq!(s["rows"][0]["signal"], json!(-56));
     assert_eq!(s["rows"][0]["band"], json!("5ghz-ax"));
@@ -148,7 +148,7 @@ fn no_wireless_menu_is_a_plain_answer() {
         out.text
     );
     assert!(out.text.contains("no wireless package is installed"));
-    let s = out.structured.unwrap();
+    let s = out.json().unwrap();
     assert_eq!(
         (s["shown"].clone(), s["total"].clone()),
         (json!(0), json!(0))
@@ -177,7 +177,7 @@ fn interface_filter_and_limit_run_on_the_router() {
     );
     assert_eq!(r.fetches()[0].queries, ["interface=wifi1"]);
     assert_eq!(r.counts()[0].queries, ["interface=wifi1"]);
-    assert_eq!(out.structured.unwrap()["total"], json!(6));
+    assert_eq!(out.json().unwrap()["total"], json!(6));
 }
 
 #[test]
@@ -201,10 +201,7 @@ fn an_empty_menu_does_not_hide_clients_of_another_package() {
         "{}",
         out.text
     );
-    assert_eq!(
-        out.structured.unwrap()["menu"],
-        json!("/interface/wireless")
-    );
+    assert_eq!(out.json().unwrap()["menu"], json!("/interface/wireless"));
 }
 
 #[test]
@@ -216,7 +213,7 @@ fn lease_problems_do_not_hide_the_clients() {
         out.text
             .starts_with("wireless clients: 2 (/interface/wifi)\nmac-address")
     );
-    assert!(out.structured.unwrap().get("note").is_none());
+    assert!(out.json().unwrap().get("note").is_none());
     // Leases denied: clients plus a note saying why IPs are missing.
     let r = FakeRouter::new()
         .with_rows(WIFI, modern_rows())
