@@ -7,7 +7,7 @@ use crate::fields::{Field, proplist, row_json};
 use crate::json_text;
 use crate::manifest::Output;
 use crate::router::{CallError, CallOptions, Cut, Reply, RouterApi, Row};
-use crate::table::Table;
+use crate::table;
 
 /// `<menu>/print` asking only for `fields`, filtered by `queries`, keeping at most `max_rows`.
 pub fn print(
@@ -131,7 +131,7 @@ impl Listing {
         let mut text = self.summary(noun);
         if !self.rows.is_empty() {
             text.push('\n');
-            text.push_str(&Table::from_rows(fields, &self.rows).render());
+            table::write_rows(&mut text, fields, &self.rows);
         }
         Output::with_json_text(text, self.json_text(fields))
     }

@@ -55,44 +55,78 @@ impl Table {
 
     /// The table as text, without a trailing newline.
     pub fn render(&self) -> String {
-        let lines: Vec<Vec<(Cow<'_, str>, usize)>> = std::iter::once(&self.headers)
-            .chain(&self.rows)
-            .map(|cells| {
-                cells
-                    .iter()
-                    .map(|c| {
-                        let cell = clean_cell(c);
-                        let width = cell.chars().count();
-                        (cell, width)
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut widths = vec![0; self.headers.len()];
-        let mut size = 0;
-        for line in &lines {
-            for (width, (cell, w)) in widths.iter_mut().zip(line) {
-                *width = (*width).max(*w);
-                size += cell.len() + 2;
-            }
-        }
-        let mut out = String::with_capacity(size + lines.len() * widths.iter().sum::<usize>());
-        for (i, line) in lines.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            let start = out.len();
-            for (col, (cell, w)) in line.iter().enumerate() {
-                if col > 0 {
-                    out.push_str("  ");
-                }
-                out.push_str(cell);
-                out.extend(std::iter::repeat_n(' ', widths[col] - w));
-            }
-            let kept = out[start..].trim_end().len();
-            out.truncate(start + kept);
-        }
+        let mut out = String::new();
+        write_table(
+            &mut out,
+            self.headers.len(),
+            self.rows.len(),
+            |line, col| match line.checked_sub(1) {
+                None => &self.headers[col],
+                Some(row) => &self.rows[row][col],
+            },
+        );
         out
+    }
+}
+
+/// Append the table [`Table::from_rows`]`(fields, rows).render()` would give to `out`,
+/// reading cells straight from the rows (nothing is copied).
+pub fn write_rows(out: &mut String, fields: &[Field], rows: &[Row]) {
+    write_table(out, fields.len(), rows.len(), |line, col| {
+        let name = fields[col].name;
+        match line.checked_sub(1) {
+            None => name,
+            Some(row) => rows[row].text(name),
+        }
+    });
+}
+
+/// Append an aligned table of `columns` columns to `out`: line 0 is the header, then `rows`
+/// lines; `cell(line, column)` gives the raw text of a cell. Cells are cleaned by
+/// [`clean_cell`], columns separated by two spaces, lines by `\n`, the last column unpadded.
+fn write_table<'a>(
+    out: &mut String,
+    columns: usize,
+    rows: usize,
+    cell: impl Fn(usize, usize) -> &'a str,
+) {
+    let lines = rows + 1;
+    let mut widths = vec![0; columns];
+    let mut size = 0;
+    for line in 0..lines {
+        for (col, width) in widths.iter_mut().enumerate() {
+            let (text, w) = clean_cell(cell(line, col));
+            *width = (*width).max(w);
+            size += text.len();
+        }
+    }
+    let padded: usize = widths.iter().map(|w| w + 2).sum();
+    out.reserve(size + lines * padded);
+    for line in 0..lines {
+        if line > 0 {
+            out.push('\n');
+        }
+        for (col, width) in widths.iter().enumerate() {
+            let (text, w) = clean_cell(cell(line, col));
+            if col > 0 {
+                out.push_str("  ");
+            }
+            out.push_str(&text);
+            if col + 1 < columns {
+                pad(out, width - w);
+            }
+        }
+    }
+}
+
+/// Append `n` spaces.
+fn pad(out: &mut String, n: usize) {
+    const SPACES: &str = "                                ";
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(SPACES.len());
+        out.push_str(&SPACES[..take]);
+        left -= take;
     }
 }
 
@@ -118,22 +152,29 @@ pub fn pairs_line(row: &Row) -> String {
     pairs.join(" ")
 }
 
-/// One line, no control characters, `-` when empty (borrowed when already clean).
-fn clean_cell(cell: &str) -> Cow<'_, str> {
+/// One line, no control characters, `-` when empty (borrowed when already clean), with its
+/// width in characters.
+fn clean_cell(cell: &str) -> (Cow<'_, str>, usize) {
     let trimmed = cell.trim();
     if trimmed.is_empty() {
-        return Cow::Borrowed("-");
+        return (Cow::Borrowed("-"), 1);
+    }
+    if trimmed.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        return (Cow::Borrowed(trimmed), trimmed.len());
     }
     if !trimmed.chars().any(char::is_control) {
-        return Cow::Borrowed(trimmed);
+        return (Cow::Borrowed(trimmed), trimmed.chars().count());
     }
     let cleaned: String = trimmed
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     match cleaned.trim() {
-        "" => Cow::Borrowed("-"),
-        t => Cow::Owned(t.to_string()),
+        "" => (Cow::Borrowed("-"), 1),
+        t => {
+            let width = t.chars().count();
+            (Cow::Owned(t.to_string()), width)
+        }
     }
 }
 
@@ -172,5 +213,60 @@ mod tests {
         let rows = vec![Row::from_pairs([("name", "wlan1"), ("running", "false")])];
         let table = Table::from_rows(&[text("name"), flag("running")], &rows);
         assert_eq!(table.render(), "name   running\nwlan1  false");
+    }
+
+    /// The renderer before `write_rows` existed: cells copied, every line padded, then
+    /// trailing spaces trimmed.
+    fn reference(headers: &[&str], rows: &[Vec<&str>]) -> String {
+        let clean = |c: &str| clean_cell(c).0.into_owned();
+        let lines: Vec<Vec<String>> = std::iter::once(headers.iter().map(|h| clean(h)).collect())
+            .chain(rows.iter().map(|r| r.iter().map(|c| clean(c)).collect()))
+            .collect();
+        let mut widths = vec![0; headers.len()];
+        for line in &lines {
+            for (w, c) in widths.iter_mut().zip(line) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let out: Vec<String> = lines
+            .iter()
+            .map(|line| {
+                let cells: Vec<String> = line
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+                    .collect();
+                cells.join("  ").trim_end().to_string()
+            })
+            .collect();
+        out.join("\n")
+    }
+
+    #[test]
+    fn write_rows_matches_the_padded_and_trimmed_reference() {
+        let fields = [text("name"), text("comment"), text("x")];
+        let wide = "w".repeat(70);
+        let cells = [
+            vec!["ether1", "caf\u{e9} \u{1F600}", ""],
+            vec!["", " uplink\r\nto ISP ", "\u{7}"],
+            vec![wide.as_str(), "\u{85}", "tab\there"],
+            vec!["a", "b", "last"],
+        ];
+        let rows: Vec<Row> = cells
+            .iter()
+            .map(|r| Row::from_pairs(fields.iter().map(|f| f.name).zip(r.iter().copied())))
+            .collect();
+        let mut out = String::from("head\n");
+        write_rows(&mut out, &fields, &rows);
+        let expected = reference(&["name", "comment", "x"], &cells);
+        assert_eq!(out, format!("head\n{expected}"));
+        assert_eq!(
+            Table::from_rows(&fields, &rows).render(),
+            expected,
+            "Table and write_rows agree"
+        );
+        let mut header_only = String::new();
+        write_rows(&mut header_only, &fields, &[]);
+        assert_eq!(header_only, "name  comment  x");
     }
 }
