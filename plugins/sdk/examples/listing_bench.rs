@@ -2,11 +2,18 @@
 //! 7 fields) run through `guest::run` against a canned reply, then turned into the WIT output
 //! exactly as the `call` export does. Prints µs per call (best of several rounds).
 //!
+//! Each call runs twice: with the system allocator, and with the SDK's [`Arena`] (what
+//! plugins use inside the host), fresh for every call as in a new instance.
+//!
 //! `cargo run -p mikrotik-plugin-sdk --example listing_bench --profile plugin`
 //! (`-- --rows N` for another row count).
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+use mikrotik_plugin_sdk::arena::{ARENA_SIZE, Arena};
 
 use mikrotik_plugin_sdk::fields::{flag, number, text};
 use mikrotik_plugin_sdk::{
@@ -24,6 +31,42 @@ const FIELDS: [Field; 7] = [
     text("mac-address"),
     text("comment"),
 ];
+
+static ARENA: Arena<ARENA_SIZE> = Arena::new();
+static IN_ARENA: AtomicBool = AtomicBool::new(false);
+
+/// The arena while `IN_ARENA` is set (during a measured call), the system allocator otherwise.
+struct BenchAllocator;
+
+// SAFETY: every block goes back to the allocator that gave it out (`Arena::owns` tells).
+unsafe impl GlobalAlloc for BenchAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if IN_ARENA.load(Ordering::Relaxed) {
+            unsafe { ARENA.alloc(layout) }
+        } else {
+            unsafe { System.alloc(layout) }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if ARENA.owns(ptr) {
+            unsafe { ARENA.dealloc(ptr, layout) }
+        } else {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if ARENA.owns(ptr) {
+            unsafe { ARENA.realloc(ptr, layout, new_size) }
+        } else {
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: BenchAllocator = BenchAllocator;
 
 /// The interfaces plugin's `call`, as it is in `plugins/interfaces`.
 struct Interfaces;
@@ -110,13 +153,21 @@ fn main() {
     let (text, structured) = one_call(&router, &arguments);
     let bytes = text.len() + structured.as_ref().map_or(0, String::len);
     let iterations = 20_000 / rows.max(1) + 100;
-    let mut best = f64::INFINITY;
-    for _ in 0..25 {
-        let start = Instant::now();
-        for _ in 0..iterations {
-            black_box(one_call(black_box(&router), &arguments));
+    for arena in [false, true] {
+        let mut best = f64::INFINITY;
+        for _ in 0..25 {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                IN_ARENA.store(arena, Ordering::Relaxed);
+                black_box(one_call(black_box(&router), &arguments));
+                IN_ARENA.store(false, Ordering::Relaxed);
+            }
+            best = best.min(start.elapsed().as_secs_f64() * 1e6 / iterations as f64);
         }
-        best = best.min(start.elapsed().as_secs_f64() * 1e6 / iterations as f64);
+        let allocator = if arena { "arena " } else { "system" };
+        println!(
+            "{rows} rows x 7 fields, {allocator}: {best:.2} µs/call ({bytes} bytes of output)"
+        );
     }
-    println!("{rows} rows x 7 fields: {best:.2} µs/call ({bytes} bytes of output)");
+    assert_eq!(ARENA.used(), 0, "every block of a call is freed by its end");
 }

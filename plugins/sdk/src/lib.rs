@@ -13,6 +13,7 @@
 //! mikrotik_plugin_sdk::export_plugin!(Uptime);
 //! ```
 
+pub mod arena;
 pub mod args;
 pub mod bindings;
 pub mod fake;
