@@ -4,8 +4,8 @@
 //! `serde_json::Map`. The listing hot path uses it so a call allocates little more than its
 //! output.
 
-use crate::fields::{Field, Kind};
-use crate::router::Row;
+use crate::cells::Cells;
+use crate::fields::Kind;
 use crate::values::{parse_bool, parse_int};
 
 /// Append `text` as a quoted JSON string.
@@ -78,32 +78,35 @@ pub fn push_value(out: &mut String, kind: Kind, text: &str) {
     }
 }
 
-/// `fields` in the order a `serde_json::Map` keeps their names (sorted, duplicates dropped),
-/// for [`push_row`].
-pub fn sorted_fields(fields: &[Field]) -> Vec<Field> {
-    let mut sorted = fields.to_vec();
-    sorted.sort_by(|a, b| a.name.cmp(b.name));
-    sorted.dedup_by(|a, b| a.name == b.name);
-    sorted
-}
-
-/// Append the row as the JSON object [`crate::fields::row_json`] makes, given `sorted`
-/// from [`sorted_fields`] (absent properties left out).
-pub fn push_row(out: &mut String, row: &Row, sorted: &[Field]) {
-    out.push('{');
-    let mut first = true;
-    for field in sorted {
-        if let Some(text) = row.get(field.name) {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            push_str(out, field.name);
-            out.push(':');
-            push_value(out, field.kind, text);
+/// Append the rows of `cells` as a JSON array of the objects [`crate::fields::row_json`]
+/// makes: absent properties left out, keys sorted like a `serde_json::Map`, duplicates once.
+pub fn push_rows(out: &mut String, cells: &Cells<'_>) {
+    let fields = cells.fields();
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    order.sort_by_key(|&i| fields[i].name);
+    order.dedup_by_key(|i| fields[*i].name);
+    out.push('[');
+    for row in 0..cells.rows() {
+        if row > 0 {
+            out.push(',');
         }
+        out.push('{');
+        let values = cells.row(row);
+        let mut first = true;
+        for &i in &order {
+            if let Some(text) = values[i] {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                push_str(out, fields[i].name);
+                out.push(':');
+                push_value(out, fields[i].kind, text);
+            }
+        }
+        out.push('}');
     }
-    out.push('}');
+    out.push(']');
 }
 
 #[cfg(test)]
@@ -155,6 +158,7 @@ mod tests {
 
     #[test]
     fn rows_match_row_json_with_sorted_keys() {
+        use crate::router::Row;
         let fields = [
             text("name"),
             number("mtu"),
@@ -162,21 +166,22 @@ mod tests {
             text("comment"),
             text("name"),
         ];
-        let sorted = sorted_fields(&fields);
-        let row = Row::from_pairs([
-            ("running", "yes"),
-            ("name", "ether1\t\"x\""),
-            ("mtu", "1500"),
-            ("other", "left out"),
-        ]);
+        let rows = [
+            Row::from_pairs([
+                ("running", "yes"),
+                ("name", "ether1\t\"x\""),
+                ("mtu", "1500"),
+                ("other", "left out"),
+            ]),
+            Row::default(),
+            Row::from_pairs([("comment", "c"), ("name", "e2")]),
+        ];
         let mut out = String::new();
-        push_row(&mut out, &row, &sorted);
-        assert_eq!(
-            out,
-            serde_json::to_string(&row_json(&row, &fields)).unwrap()
-        );
+        push_rows(&mut out, &Cells::new(&fields, &rows));
+        let expected: Vec<_> = rows.iter().map(|r| row_json(r, &fields)).collect();
+        assert_eq!(out, serde_json::to_string(&expected).unwrap());
         out.clear();
-        push_row(&mut out, &Row::default(), &sorted);
-        assert_eq!(out, "{}");
+        push_rows(&mut out, &Cells::new(&fields, &[]));
+        assert_eq!(out, "[]");
     }
 }

@@ -16,6 +16,7 @@
 pub mod arena;
 pub mod args;
 pub mod bindings;
+pub mod cells;
 pub mod fake;
 pub mod fields;
 pub mod guest;
@@ -27,6 +28,7 @@ pub mod schema;
 pub mod table;
 pub mod values;
 
+pub use cells::Cells;
 pub use fake::{FakeRouter, rows_from_json};
 pub use fields::Field;
 pub use listing::{Listing, count, list, missing_menu, missing_menu_or_error, print};

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::cells::Cells;
 use crate::fields::{Field, proplist, row_json};
 use crate::json_text;
 use crate::manifest::Output;
@@ -109,31 +110,33 @@ impl Listing {
 
     /// [`Listing::json`] as compact JSON text, written directly (no [`Value`] is built).
     pub fn json_text(&self, fields: &[Field]) -> String {
-        let sorted = json_text::sorted_fields(fields);
-        let mut out = String::with_capacity(32 + self.rows.len() * 24 * sorted.len());
-        out.push_str("{\"rows\":[");
-        for (i, row) in self.rows.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json_text::push_row(&mut out, row, &sorted);
-        }
-        out.push_str("],\"shown\":");
-        json_text::push_int(&mut out, self.rows.len() as i64);
-        out.push_str(",\"total\":");
-        json_text::push_int(&mut out, i64::try_from(self.total).unwrap_or(i64::MAX));
-        out.push('}');
+        let mut out = String::new();
+        self.push_json(&mut out, &Cells::new(fields, &self.rows));
         out
+    }
+
+    fn push_json(&self, out: &mut String, cells: &Cells<'_>) {
+        out.reserve(40 + cells.rows() * cells.fields().len() * 24);
+        out.push_str("{\"rows\":");
+        json_text::push_rows(out, cells);
+        out.push_str(",\"shown\":");
+        json_text::push_int(out, self.rows.len() as i64);
+        out.push_str(",\"total\":");
+        json_text::push_int(out, i64::try_from(self.total).unwrap_or(i64::MAX));
+        out.push('}');
     }
 
     /// Summary line, then an aligned table of `fields`; structured as [`Listing::json`].
     pub fn to_output(&self, noun: &str, fields: &[Field]) -> Output {
+        let cells = Cells::new(fields, &self.rows);
         let mut text = self.summary(noun);
         if !self.rows.is_empty() {
             text.push('\n');
-            table::write_rows(&mut text, fields, &self.rows);
+            table::write_cells(&mut text, &cells);
         }
-        Output::with_json_text(text, self.json_text(fields))
+        let mut json = String::new();
+        self.push_json(&mut json, &cells);
+        Output::with_json_text(text, json)
     }
 }
 

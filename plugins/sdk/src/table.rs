@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use crate::cells::Cells;
 use crate::fields::Field;
 use crate::router::Row;
 
@@ -72,11 +73,16 @@ impl Table {
 /// Append the table [`Table::from_rows`]`(fields, rows).render()` would give to `out`,
 /// reading cells straight from the rows (nothing is copied).
 pub fn write_rows(out: &mut String, fields: &[Field], rows: &[Row]) {
-    write_table(out, fields.len(), rows.len(), |line, col| {
-        let name = fields[col].name;
+    write_cells(out, &Cells::new(fields, rows));
+}
+
+/// [`write_rows`] for values already looked up.
+pub fn write_cells(out: &mut String, cells: &Cells<'_>) {
+    let fields = cells.fields();
+    write_table(out, fields.len(), cells.rows(), |line, col| {
         match line.checked_sub(1) {
-            None => name,
-            Some(row) => rows[row].text(name),
+            None => fields[col].name,
+            Some(row) => cells.get(row, col).unwrap_or(""),
         }
     });
 }
@@ -92,29 +98,35 @@ fn write_table<'a>(
 ) {
     let lines = rows + 1;
     let mut widths = vec![0; columns];
+    let mut cleaned = Vec::with_capacity(lines * columns);
     let mut size = 0;
     for line in 0..lines {
         for (col, width) in widths.iter_mut().enumerate() {
             let (text, w) = clean_cell(cell(line, col));
             *width = (*width).max(w);
             size += text.len();
+            cleaned.push((text, w));
         }
     }
     let padded: usize = widths.iter().map(|w| w + 2).sum();
     out.reserve(size + lines * padded);
-    for line in 0..lines {
-        if line > 0 {
-            out.push('\n');
+    for (i, (text, w)) in cleaned.iter().enumerate() {
+        let col = i % columns;
+        if col == 0 {
+            if i > 0 {
+                out.push('\n');
+            }
+        } else {
+            out.push_str("  ");
         }
-        for (col, width) in widths.iter().enumerate() {
-            let (text, w) = clean_cell(cell(line, col));
-            if col > 0 {
-                out.push_str("  ");
-            }
-            out.push_str(&text);
-            if col + 1 < columns {
-                pad(out, width - w);
-            }
+        out.push_str(text);
+        if col + 1 < columns {
+            pad(out, widths[col] - w);
+        }
+    }
+    if columns == 0 {
+        for _ in 1..lines {
+            out.push('\n');
         }
     }
 }
@@ -155,12 +167,18 @@ pub fn pairs_line(row: &Row) -> String {
 /// One line, no control characters, `-` when empty (borrowed when already clean), with its
 /// width in characters.
 fn clean_cell(cell: &str) -> (Cow<'_, str>, usize) {
+    let printable = |b: &u8| (0x20..0x7F).contains(b);
+    if let (Some(first), Some(last)) = (cell.bytes().next(), cell.bytes().last())
+        && first != b' '
+        && last != b' '
+        && cell.as_bytes().iter().all(printable)
+    {
+        // Printable ASCII without spaces at either end: nothing to trim or clean.
+        return (Cow::Borrowed(cell), cell.len());
+    }
     let trimmed = cell.trim();
     if trimmed.is_empty() {
         return (Cow::Borrowed("-"), 1);
-    }
-    if trimmed.bytes().all(|b| (0x20..0x7F).contains(&b)) {
-        return (Cow::Borrowed(trimmed), trimmed.len());
     }
     if !trimmed.chars().any(char::is_control) {
         return (Cow::Borrowed(trimmed), trimmed.chars().count());
@@ -268,5 +286,8 @@ mod tests {
         let mut header_only = String::new();
         write_rows(&mut header_only, &fields, &[]);
         assert_eq!(header_only, "name  comment  x");
+        let mut no_columns = String::new();
+        write_rows(&mut no_columns, &[], &rows[..2]);
+        assert_eq!(no_columns, reference(&[], &[vec![], vec![]]));
     }
 }
