@@ -6,6 +6,8 @@
 wit_bindgen::generate!({
     world: "plugin",
     path: "../../wit",
+    // Imports take borrowed strings, so `routeros-call` needs no owned copies of its arguments.
+    ownership: Borrowing { duplicate_if_necessary: false },
     pub_export_macro: true,
     default_bindings_module: "mikrotik_plugin_sdk::bindings",
 });

@@ -51,7 +51,14 @@ pub const fn number(name: &'static str) -> Field {
 
 /// The `.proplist` value asking for exactly these fields.
 pub fn proplist(fields: &[Field]) -> String {
-    fields.iter().map(|f| f.name).collect::<Vec<_>>().join(",")
+    let mut list = String::with_capacity(fields.iter().map(|f| f.name.len() + 1).sum());
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        list.push_str(field.name);
+    }
+    list
 }
 
 /// JSON for one value of `kind`.

@@ -22,17 +22,12 @@ impl RouterApi for WitRouter {
         queries: &[&str],
         options: CallOptions,
     ) -> Result<Reply, CallError> {
-        let args: Vec<(String, String)> = args
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect();
-        let queries: Vec<String> = queries.iter().map(|q| q.to_string()).collect();
         let options = wit::CallOptions {
             timeout_ms: options.timeout_ms,
             max_rows: options.max_rows,
             progress_total: options.progress_total,
         };
-        wit::routeros_call(command, &args, &queries, options)
+        wit::routeros_call(command, args, queries, options)
             .map(reply_from_wit)
             .map_err(error_from_wit)
     }

@@ -13,8 +13,13 @@ pub fn push_str(out: &mut String, text: &str) {
     out.reserve(text.len() + 2);
     out.push('"');
     let mut clean_from = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let escape: &str = match byte {
+    for (i, &byte) in text.as_bytes().iter().enumerate() {
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
+            continue;
+        }
+        out.push_str(&text[clean_from..i]);
+        clean_from = i + 1;
+        out.push_str(match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
             b'\n' => "\\n",
@@ -22,19 +27,14 @@ pub fn push_str(out: &mut String, text: &str) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0C => "\\f",
-            0x00..=0x1F => "",
-            _ => continue,
-        };
-        out.push_str(&text[clean_from..i]);
-        clean_from = i + 1;
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xF)]));
-        } else {
-            out.push_str(escape);
-        }
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0xF)]));
+                continue;
+            }
+        });
     }
     out.push_str(&text[clean_from..]);
     out.push('"');
@@ -85,6 +85,14 @@ pub fn push_rows(out: &mut String, cells: &Cells<'_>) {
     let mut order: Vec<usize> = (0..fields.len()).collect();
     order.sort_by_key(|&i| fields[i].name);
     order.dedup_by_key(|i| fields[*i].name);
+    // Each key as `"name":`, escaped once for all rows: `keys[key_ends[k - 1]..key_ends[k]]`.
+    let mut keys = String::new();
+    let mut key_ends = Vec::with_capacity(order.len());
+    for &i in &order {
+        push_str(&mut keys, fields[i].name);
+        keys.push(':');
+        key_ends.push(keys.len());
+    }
     out.push('[');
     for row in 0..cells.rows() {
         if row > 0 {
@@ -93,16 +101,17 @@ pub fn push_rows(out: &mut String, cells: &Cells<'_>) {
         out.push('{');
         let values = cells.row(row);
         let mut first = true;
-        for &i in &order {
+        let mut key_start = 0;
+        for (&i, &key_end) in order.iter().zip(&key_ends) {
             if let Some(text) = values[i] {
                 if !first {
                     out.push(',');
                 }
                 first = false;
-                push_str(out, fields[i].name);
-                out.push(':');
+                out.push_str(&keys[key_start..key_end]);
                 push_value(out, fields[i].kind, text);
             }
+            key_start = key_end;
         }
         out.push('}');
     }
