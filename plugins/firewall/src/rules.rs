@@ -1,9 +1,9 @@
 //! `mikrotik_get_firewall_rules`: the rules of one firewall table in evaluation order, each
 //! as `.id`, chain, action (with its parameters), the matchers that are set, flags, counters.
 
-use mikrotik_plugin_sdk::fields::{flag, number, row_json, text};
+use mikrotik_plugin_sdk::fields::{flag, number, text};
 use mikrotik_plugin_sdk::{
-    Field, Listing, Output, RouterApi, Row, Table, Tool, Value, args, json, list,
+    Cells, Field, Listing, Output, RouterApi, Row, Table, Tool, Value, args, json, json_text, list,
     missing_menu_or_error, schema,
 };
 
@@ -182,7 +182,15 @@ fn render(table: &str, listing: &Listing, fields: &[Field]) -> Output {
         text.push('\n');
         text.push_str(&out.render());
     }
-    let rows: Vec<Value> = listing.rows.iter().map(|r| row_json(r, fields)).collect();
-    let structured = json!({ "table": table, "rows": rows, "shown": listing.rows.len(), "total": listing.total });
-    Output::with_json(text, structured)
+    // `{rows, shown, table, total}`, keys sorted, written directly.
+    let mut json = String::from("{\"rows\":");
+    json_text::push_rows(&mut json, &Cells::new(fields, &listing.rows));
+    json.push_str(",\"shown\":");
+    json_text::push_int(&mut json, listing.rows.len() as i64);
+    json.push_str(",\"table\":");
+    json_text::push_str(&mut json, table);
+    json.push_str(",\"total\":");
+    json_text::push_int(&mut json, i64::try_from(listing.total).unwrap_or(i64::MAX));
+    json.push('}');
+    Output::with_json_text(text, json)
 }

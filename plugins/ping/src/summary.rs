@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use mikrotik_plugin_sdk::fields::{number, row_json, text};
 use mikrotik_plugin_sdk::values::{parse_duration, parse_int};
-use mikrotik_plugin_sdk::{Cut, Field, Output, Reply, Row, Table, Value, json};
+use mikrotik_plugin_sdk::{Cut, Field, Output, Reply, Row, Value, json, table};
 
 /// The columns of a probe.
 const PROBE: [Field; 6] = [
@@ -136,7 +136,7 @@ pub fn render(address: &str, wanted: u32, reply: &Reply) -> Output {
     }
     if !reply.rows.is_empty() {
         text.push('\n');
-        text.push_str(&Table::from_rows(&PROBE, &reply.rows).render());
+        table::write_rows(&mut text, &PROBE, &reply.rows);
     }
     let probes: Vec<Value> = reply.rows.iter().map(|r| row_json(r, &PROBE)).collect();
     let mut structured = json!({

@@ -1,7 +1,7 @@
 //! Plugin `routes`: `mikrotik_get_routes` lists the IPv4 or IPv6 routing table, filtered on the
 //! router, capped with `max-rows` and counted with `count-only` so huge tables stay cheap.
 
-use mikrotik_plugin_sdk::fields::{flag, number, row_json, text};
+use mikrotik_plugin_sdk::fields::{flag, number, text};
 use mikrotik_plugin_sdk::{
     Field, Listing, Manifest, Output, Plugin, RouterApi, Row, Table, Tool, Value, args,
     export_plugin, json, list, schema,
@@ -126,9 +126,5 @@ fn render(listing: &Listing) -> Output {
         text.push('\n');
         text.push_str(&table.render());
     }
-    let rows: Vec<Value> = listing.rows.iter().map(|r| row_json(r, &FIELDS)).collect();
-    Output::with_json(
-        text,
-        json!({ "rows": rows, "shown": listing.rows.len(), "total": listing.total }),
-    )
+    Output::with_json_text(text, listing.json_text(&FIELDS))
 }
