@@ -20,6 +20,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// How many threads the async runtime should have; `None` for the simulator, which
+    /// keeps tokio's default (one per core).
+    pub fn threads(&self) -> Option<usize> {
+        let common = match &self.command {
+            None => &self.common,
+            Some(Command::Serve(common) | Command::Tools(common)) => common,
+            Some(Command::Call { common, .. }) => common,
+            Some(Command::Sim(_)) => return None,
+        };
+        Some(common.server.threads.into())
+    }
+}
+
 /// Options shared by `serve`, `tools` and `call`.
 #[derive(Debug, Args)]
 pub struct Common {
@@ -104,6 +118,11 @@ pub struct ServerArgs {
     /// Deadline of one tool call, in seconds.
     #[arg(long, env = "MCP_MIKROTIK_TIMEOUT", default_value = "30")]
     pub timeout: String,
+    /// Threads serving calls. 1 (the default) runs everything on one thread, which answers a
+    /// single client fastest; more let plugins of concurrent calls run in parallel.
+    #[arg(long, env = "MCP_MIKROTIK_THREADS", default_value = "1",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: u16,
 }
 
 /// Options of `mcp-mikrotik sim`.

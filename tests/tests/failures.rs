@@ -164,3 +164,40 @@ fn a_bad_timeout_is_refused() {
     assert_ne!(out.code, Some(0), "{out:?}");
     assert!(out.stderr.contains("MCP_MIKROTIK_TIMEOUT"), "{out:?}");
 }
+
+#[test]
+fn a_bad_thread_count_is_refused_at_start() {
+    let mut env = TestEnv::new();
+    env.set("MCP_MIKROTIK_THREADS", "0");
+    let out = env.cli(&["tools"]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr.contains("--threads") && out.stderr.contains('0'),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_multi_threaded_server_answers_concurrent_calls() {
+    let mut env = TestEnv::new();
+    env.set("MCP_MIKROTIK_THREADS", "2");
+    let server = env.server();
+    let expected = env.rows("/interface", &[]).len();
+    std::thread::scope(|scope| {
+        let callers: Vec<_> = (0..6)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..5)
+                        .map(|_| {
+                            let out = server.call_ok("mikrotik_get_interfaces", json!({}));
+                            out.structured.unwrap()["rows"].as_array().unwrap().len()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for caller in callers {
+            assert_eq!(caller.join().unwrap(), vec![expected; 5]);
+        }
+    });
+}

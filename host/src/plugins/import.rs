@@ -115,10 +115,15 @@ pub(crate) fn build_request(
 }
 
 fn attribute_of(attr: AttrRef<'_>) -> Attribute {
+    // Checked once: almost every value is UTF-8 and is then copied as it is.
+    let (value, raw) = match std::str::from_utf8(attr.value) {
+        Ok(text) => (text.to_owned(), None),
+        Err(_) => (attr.value().into_owned(), Some(attr.value.to_vec())),
+    };
     Attribute {
         name: attr.name().into_owned(),
-        value: attr.value().into_owned(),
-        raw: (!attr.value_is_utf8()).then(|| attr.value.to_vec()),
+        value,
+        raw,
     }
 }
 

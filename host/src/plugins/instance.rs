@@ -115,8 +115,10 @@ impl Spare {
         Some(fresh)
     }
 
-    /// Drop `used` and make the next spare, both in the background (needs a tokio runtime).
-    fn retire_and_refill(self: &Arc<Self>, used: Store<CallState>) {
+    /// Start making the next spare in the background, unless one is ready or on its way or
+    /// the pool has no room for more (needs a tokio runtime). Called when a call starts, so
+    /// the spare is made while the call runs.
+    fn refill_in_background(self: &Arc<Self>) {
         let claimed = self.state.lock().is_ok_and(|mut state| {
             let free = !state.claimed
                 && spares_alive().fetch_add(1, std::sync::atomic::Ordering::AcqRel) < MAX_SPARES;
@@ -127,13 +129,10 @@ impl Spare {
             }
             free
         });
-        let this = self.clone();
-        tokio::spawn(async move {
-            drop(used);
-            if claimed {
-                this.refill().await;
-            }
-        });
+        if claimed {
+            let this = self.clone();
+            tokio::spawn(async move { this.refill().await });
+        }
     }
 
     async fn refill(&self) {
@@ -213,9 +212,11 @@ pub async fn call(
             state.deadline = spec.deadline;
             state.progress = spec.progress;
             store.set_epoch_deadline(1);
+            spare.refill_in_background();
             (store, Ok(plugin))
         }
         None => {
+            spare.refill_in_background();
             let mut store = new_store(&spare.pre, spec);
             let plugin = spare.pre.instantiate_async(&mut store).await;
             (store, plugin)
@@ -231,6 +232,7 @@ pub async fn call(
         Err(e) => Err(e),
     };
     let outcome = result.map_err(|e| explain(&store, e));
-    spare.retire_and_refill(store);
+    // Tearing an instance down takes a while; do it off the call's path.
+    tokio::spawn(async move { drop(store) });
     outcome
 }

@@ -127,6 +127,9 @@ fn compile_object_schema(text: &str) -> Result<(Map<String, Value>, Validator), 
 
 /// All the ways `instance` fails `validator`, as one line: `/path: message; ...`.
 pub fn validation_errors(validator: &Validator, instance: &Value) -> Option<String> {
+    if validator.is_valid(instance) {
+        return None;
+    }
     let errors: Vec<String> = validator
         .iter_errors(instance)
         .take(8)

@@ -61,9 +61,17 @@ impl FlatRow {
         })
     }
 
+    /// Index of the first field called `name`.
+    fn position(&self, name: &[u8]) -> Option<usize> {
+        self.spans
+            .iter()
+            .position(|&(s, m, _)| &self.buf[s as usize..m as usize] == name)
+    }
+
     /// Value of a field.
     pub fn get(&self, name: &[u8]) -> Option<&[u8]> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        let (_, m, e) = self.spans[self.position(name)?];
+        Some(&self.buf[m as usize..e as usize])
     }
 
     /// Value of a field as text (lossy), for checks that only make sense on text.
@@ -74,34 +82,41 @@ impl FlatRow {
 
     /// Whether the field exists.
     pub fn has(&self, name: &[u8]) -> bool {
-        self.get(name).is_some()
+        self.position(name).is_some()
     }
 
     /// Set a field: replaced in place when present, appended otherwise.
     pub fn set(&mut self, name: &[u8], value: &[u8]) {
-        if !self.has(name) {
+        let Some(i) = self.position(name) else {
             self.push(name, value);
             return;
-        }
-        self.rebuild(|n, v| Some(if n == name { value } else { v }.to_vec()));
+        };
+        let (_, m, e) = self.spans[i];
+        self.buf
+            .splice(m as usize..e as usize, value.iter().copied());
+        self.spans[i].2 = m + value.len() as u32;
+        self.shift_from(i + 1, value.len() as i64 - i64::from(e - m));
     }
 
     /// Remove a field if present.
     pub fn remove(&mut self, name: &[u8]) {
-        if self.has(name) {
-            self.rebuild(|n, v| (n != name).then(|| v.to_vec()));
+        if let Some(i) = self.position(name) {
+            let (s, _, e) = self.spans.remove(i);
+            self.buf.drain(s as usize..e as usize);
+            // The fields after the removed one now start at its index.
+            self.shift_from(i, -i64::from(e - s));
         }
     }
 
-    /// Rebuild the row keeping fields for which `f` returns a value (possibly a new one).
-    fn rebuild(&mut self, f: impl Fn(&[u8], &[u8]) -> Option<Vec<u8>>) {
-        let mut out = FlatRow::new();
-        for (n, v) in self.iter() {
-            if let Some(v) = f(n, v) {
-                out.push(n, &v);
-            }
+    /// Move the spans of fields `first..` by `delta` bytes (something before them changed).
+    fn shift_from(&mut self, first: usize, delta: i64) {
+        if delta == 0 {
+            return;
         }
-        *self = out;
+        let moved = |x: u32| (i64::from(x) + delta) as u32;
+        for span in &mut self.spans[first..] {
+            *span = (moved(span.0), moved(span.1), moved(span.2));
+        }
     }
 }
 
@@ -121,6 +136,14 @@ mod tests {
         r.remove(b"mtu");
         assert_eq!(r.iter().count(), 3);
         assert!(!r.has(b"mtu"));
+        r.set(b".id", b"*1F");
+        r.remove(b".id");
+        r.set(b"name", b"w");
+        let pairs: Vec<(&[u8], &[u8])> = r.iter().collect();
+        assert_eq!(
+            pairs,
+            vec![(&b"name"[..], &b"w"[..]), (b"comment", b"K\xfcche")]
+        );
     }
 
     #[test]

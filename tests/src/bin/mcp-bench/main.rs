@@ -6,11 +6,14 @@
 //! and with 8 concurrent callers) and the per-call cost of the plugin layer compared with a
 //! bare client call of the same RouterOS command.
 
+mod lean;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use e2e::TestEnv;
 use e2e::paths::{Scratch, server_binary};
+use lean::LeanClient;
 use mcp_mikrotik::plugins::{Runtime, RuntimeConfig};
 use mcp_mikrotik::routeros::{Request, Router};
 use serde_json::json;
@@ -23,8 +26,11 @@ const CALLS_PER_CALLER: usize = 250;
 const INTERFACES_PROPLIST: &str = "name,type,running,disabled,mtu,mac-address,comment";
 
 fn main() {
-    if std::env::args().nth(1).as_deref() == Some("runtime") {
-        return runtime_only();
+    match std::env::args().nth(1).as_deref() {
+        Some("runtime") => return runtime_only(),
+        Some("layer") => return layer_only(std::env::args().nth(2)),
+        Some("mcp") => return mcp_only(),
+        _ => {}
     }
     let binary = server_binary();
     println!("mcp-bench: server binary {}", binary.display());
@@ -43,7 +49,8 @@ fn main() {
         Some(30.0),
     );
 
-    let server = env.server();
+    let server = e2e::McpClient::spawn(server_command(&env));
+    server.initialize();
     server.list_tools();
     let rss = rss_kib(server.pid());
     println!(
@@ -51,16 +58,7 @@ fn main() {
         rss as f64 / 1024.0
     );
 
-    let args = json!({});
-    for _ in 0..50 {
-        server.call_ok("mikrotik_get_interfaces", args.clone());
-    }
-    let mut sequential = Vec::with_capacity(SEQUENTIAL_CALLS);
-    for _ in 0..SEQUENTIAL_CALLS {
-        let started = Instant::now();
-        server.call_ok("mikrotik_get_interfaces", args.clone());
-        sequential.push(started.elapsed());
-    }
+    let mut sequential = sequential_times(&env, SEQUENTIAL_CALLS);
     report_us(
         &format!("MCP mikrotik_get_interfaces, sequential ({SEQUENTIAL_CALLS} calls)"),
         &mut sequential,
@@ -209,6 +207,66 @@ fn runtime_only() {
     report_us("bare client /interface/print, in-process", &mut bare, None);
     let mut in_process = runtime_times(&env);
     report_us("plugin runtime, in-process", &mut in_process, None);
+    let mut alone = layer_times(&env, 20 * SEQUENTIAL_CALLS, None);
+    report_us(
+        "plugin layer alone (router answers from memory)",
+        &mut alone,
+        Some(50.0),
+    );
+}
+
+/// `mcp-bench mcp`: only sequential `mikrotik_get_interfaces` calls over MCP, for A/B runs.
+fn mcp_only() {
+    let env = TestEnv::new();
+    let mut sequential = sequential_times(&env, 5 * SEQUENTIAL_CALLS);
+    report_us(
+        "MCP mikrotik_get_interfaces, sequential",
+        &mut sequential,
+        Some(300.0),
+    );
+}
+
+/// The server started with `MCP_MIKROTIK_THREADS` from `MCP_BENCH_THREADS` when set.
+fn server_command(env: &TestEnv) -> std::process::Command {
+    let mut cmd = env.command(&[]);
+    if let Ok(threads) = std::env::var("MCP_BENCH_THREADS") {
+        cmd.env("MCP_MIKROTIK_THREADS", threads);
+    }
+    cmd
+}
+
+/// Latency of sequential `mikrotik_get_interfaces` calls through [`LeanClient`].
+fn sequential_times(env: &TestEnv, calls: usize) -> Vec<Duration> {
+    let mut client = LeanClient::start(server_command(env));
+    client.call("mikrotik_get_interfaces", "{}", true);
+    for _ in 0..200 {
+        client.call("mikrotik_get_interfaces", "{}", false);
+    }
+    (0..calls)
+        .map(|_| {
+            let started = Instant::now();
+            client.call("mikrotik_get_interfaces", "{}", false);
+            started.elapsed()
+        })
+        .collect()
+}
+
+/// `mcp-bench layer [plugin-dir]`: only the plugin layer against a router answering from
+/// memory, for profiling. With a directory, its plugins are loaded instead of the bundled ones
+/// (e.g. an unstripped build of `plugins/interfaces`, so `perf` can name its functions).
+fn layer_only(plugin_dir: Option<String>) {
+    let env = TestEnv::new();
+    let mut alone = layer_times(&env, 100 * SEQUENTIAL_CALLS, plugin_dir);
+    report_us(
+        "plugin layer alone (router answers from memory)",
+        &mut alone,
+        Some(50.0),
+    );
+}
+
+/// `mikrotik_get_interfaces` times through the runtime, the router answering every call with
+/// the simulator's reply to the tool's `/interface/print`, recorded once.
+fn layer_times(env: &TestEnv, calls: usize, plugin_dir: Option<String>) -> Vec<Duration> {
     let rows = env.block_on(async {
         env.client()
             .call(Request::new("/interface/print").arg(".proplist", INTERFACES_PROPLIST))
@@ -217,14 +275,16 @@ fn runtime_only() {
     });
     let router: Arc<dyn Router> = Arc::new(Canned(rows));
     let cache = Scratch::new("bench-runtime-cache");
-    let mut alone = env.block_on(async {
+    env.block_on(async {
         let cfg = RuntimeConfig {
             cache_dir: Some(cache.path().to_path_buf()),
+            load_bundled: plugin_dir.is_none(),
+            plugin_dir: plugin_dir.map(Into::into),
             ..RuntimeConfig::default()
         };
         let (runtime, _warnings) = Runtime::load(cfg, router).await.expect("load plugins");
-        let mut times = Vec::new();
-        for i in 0..20 * SEQUENTIAL_CALLS {
+        let mut times = Vec::with_capacity(calls);
+        for i in 0..calls + 100 {
             let started = Instant::now();
             runtime
                 .call("mikrotik_get_interfaces", json!({}), None)
@@ -235,12 +295,7 @@ fn runtime_only() {
             }
         }
         times
-    });
-    report_us(
-        "plugin layer alone (router answers from memory)",
-        &mut alone,
-        Some(50.0),
-    );
+    })
 }
 
 /// A router that answers every call with the same response, at once.
