@@ -8,10 +8,11 @@ use bytes::Bytes;
 
 use super::access::{CallerPolicy, Refusal};
 use super::bindings::host_routeros::{
-    Attribute, CallError as WitCallError, CallOptions, Cut as WitCut, Host, Reply, Trap,
+    AttributeEnds, CallError as WitCallError, CallOptions, Cut as WitCut, Host, RawValue, Reply,
+    Row as WitRow, Trap,
 };
 use super::state::{CallState, Caller};
-use crate::routeros::{AttrRef, CallError, Cut, Limits, Request, Response, Row, RowObserver};
+use crate::routeros::{CallError, Cut, Limits, Request, Response, Row, RowObserver};
 
 impl Host for CallState {
     async fn routeros_call(
@@ -114,21 +115,30 @@ pub(crate) fn build_request(
     })
 }
 
-fn attribute_of(attr: AttrRef<'_>) -> Attribute {
-    // Checked once: almost every value is UTF-8 and is then copied as it is.
-    let (value, raw) = match std::str::from_utf8(attr.value) {
-        Ok(text) => (text.to_owned(), None),
-        Err(_) => (attr.value().into_owned(), Some(attr.value.to_vec())),
-    };
-    Attribute {
-        name: attr.name().into_owned(),
-        value,
-        raw,
+/// A row in the contract's packed form: names and values back to back in one string.
+fn row_of(row: &Row) -> WitRow {
+    let mut text = String::with_capacity(row.wire_len());
+    let mut ends = Vec::new();
+    let mut raw = Vec::new();
+    for (index, attr) in row.iter().enumerate() {
+        text.push_str(&attr.name());
+        let name_end = text.len() as u32;
+        match std::str::from_utf8(attr.value) {
+            Ok(value) => text.push_str(value),
+            Err(_) => {
+                text.push_str(&attr.value());
+                raw.push(RawValue {
+                    index: index as u32,
+                    bytes: attr.value.to_vec(),
+                });
+            }
+        }
+        ends.push(AttributeEnds {
+            name_end,
+            value_end: text.len() as u32,
+        });
     }
-}
-
-fn row_of(row: &Row) -> Vec<Attribute> {
-    row.iter().map(attribute_of).collect()
+    WitRow { text, ends, raw }
 }
 
 /// A router [`Response`] as the contract's `reply`.
@@ -156,5 +166,59 @@ pub(crate) fn call_error_of(error: CallError, command: &str) -> WitCallError {
         | CallError::Connection { .. }
         | CallError::Login { .. }
         | CallError::Tls { .. } => WitCallError::Connection(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unpack a contract row the way the WIT documents it.
+    fn unpack(row: &WitRow) -> Vec<(&str, &str)> {
+        let mut start = 0;
+        row.ends
+            .iter()
+            .map(|e| {
+                let (n, v) = (e.name_end as usize, e.value_end as usize);
+                let pair = (&row.text[start..n], &row.text[n..v]);
+                start = v;
+                pair
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_packed_as_the_contract_documents() {
+        let row = Row::from_pairs(&[
+            (&b".id"[..], &b"*1A"[..]),
+            (b"comment", b"a=b=c"),
+            (b"empty", b""),
+            (b"name", "caf\u{e9}".as_bytes()),
+        ]);
+        let packed = row_of(&row);
+        assert_eq!(
+            unpack(&packed),
+            vec![
+                (".id", "*1A"),
+                ("comment", "a=b=c"),
+                ("empty", ""),
+                ("name", "caf\u{e9}")
+            ]
+        );
+        assert!(packed.raw.is_empty());
+        assert!(unpack(&row_of(&Row::new())).is_empty());
+    }
+
+    #[test]
+    fn values_that_are_not_utf8_come_with_their_bytes() {
+        let row = Row::from_pairs(&[(&b"name"[..], &b"x"[..]), (b"comment", b"K\xfcche")]);
+        let packed = row_of(&row);
+        assert_eq!(
+            unpack(&packed),
+            vec![("name", "x"), ("comment", "K\u{fc}che")]
+        );
+        assert_eq!(packed.raw.len(), 1);
+        assert_eq!(packed.raw[0].index, 1);
+        assert_eq!(packed.raw[0].bytes, b"K\xfcche".to_vec());
     }
 }

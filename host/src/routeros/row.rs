@@ -94,6 +94,11 @@ impl Row {
         self.get(name).map(to_text)
     }
 
+    /// Size of the row's words on the wire: at least the length of all names and values.
+    pub fn wire_len(&self) -> usize {
+        self.words.len()
+    }
+
     /// Number of attributes.
     pub fn len(&self) -> usize {
         self.iter().count()

@@ -47,15 +47,31 @@ impl RouterApi for WitRouter {
     }
 }
 
+/// Unpack a contract row (names and values back to back in one string, see the WIT) into
+/// attributes. Offsets that do not fit the text (a host bug) give empty strings, not a panic.
 fn row_from_wit(row: wit::Row) -> Row {
-    Row(row
-        .into_iter()
-        .map(|a| Attribute {
-            name: a.name,
-            value: a.value,
-            raw: a.raw,
+    let piece = |from: usize, to: u32| row.text.get(from..to as usize).unwrap_or("").to_string();
+    let mut start = 0;
+    let mut attributes: Vec<Attribute> = row
+        .ends
+        .iter()
+        .map(|ends| {
+            let name = piece(start, ends.name_end);
+            let value = piece(ends.name_end as usize, ends.value_end);
+            start = ends.value_end as usize;
+            Attribute {
+                name,
+                value,
+                raw: None,
+            }
         })
-        .collect())
+        .collect();
+    for raw in row.raw {
+        if let Some(attribute) = attributes.get_mut(raw.index as usize) {
+            attribute.raw = Some(raw.bytes);
+        }
+    }
+    Row(attributes)
 }
 
 /// Convert an import reply into the SDK's [`Reply`].
@@ -158,24 +174,41 @@ mod tests {
 
     #[test]
     fn replies_and_errors_convert_field_by_field() {
-        let attribute = |name: &str, value: &str, raw: Option<Vec<u8>>| wit::Attribute {
-            name: name.into(),
-            value: value.into(),
-            raw,
-        };
         let reply = wit::Reply {
-            rows: vec![vec![attribute(
-                "comment",
-                "caf\u{e9}",
-                Some(vec![0x63, 0x61, 0x66, 0xE9]),
-            )]],
-            done: vec![attribute("ret", "*5", None)],
+            rows: vec![wit::Row {
+                text: "namewancommentcaf\u{e9}".into(),
+                ends: vec![
+                    wit::AttributeEnds {
+                        name_end: 4,
+                        value_end: 7,
+                    },
+                    wit::AttributeEnds {
+                        name_end: 14,
+                        value_end: 19,
+                    },
+                ],
+                raw: vec![wit::RawValue {
+                    index: 1,
+                    bytes: vec![0x63, 0x61, 0x66, 0xE9],
+                }],
+            }],
+            done: wit::Row {
+                text: "ret*5".into(),
+                ends: vec![wit::AttributeEnds {
+                    name_end: 3,
+                    value_end: 5,
+                }],
+                raw: vec![],
+            },
             cut: Some(wit::Cut::RowCap),
             empty: false,
         };
         let reply = reply_from_wit(reply);
+        assert_eq!(reply.rows[0].get("name"), Some("wan"));
+        assert_eq!(reply.rows[0].get("comment"), Some("caf\u{e9}"));
+        assert_eq!(reply.rows[0].attributes()[0].raw, None);
         assert_eq!(
-            reply.rows[0].attributes()[0].raw,
+            reply.rows[0].attributes()[1].raw,
             Some(vec![0x63, 0x61, 0x66, 0xE9])
         );
         assert_eq!(reply.ret(), Some("*5"));
@@ -189,6 +222,30 @@ mod tests {
             error_from_wit(wit::CallError::Timeout("t".into())),
             CallError::Timeout("t".into())
         );
+    }
+
+    #[test]
+    fn offsets_outside_the_text_give_empty_strings_instead_of_a_panic() {
+        let row = wit::Row {
+            text: "namex".into(),
+            ends: vec![
+                wit::AttributeEnds {
+                    name_end: 4,
+                    value_end: 99,
+                },
+                wit::AttributeEnds {
+                    name_end: 2,
+                    value_end: 1,
+                },
+            ],
+            raw: vec![wit::RawValue {
+                index: 7,
+                bytes: vec![1],
+            }],
+        };
+        let row = row_from_wit(row);
+        assert_eq!(row.attributes().len(), 2);
+        assert_eq!(row.get("name"), Some(""));
     }
 
     #[test]

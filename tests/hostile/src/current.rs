@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 wit_bindgen::generate!({ path: "../../wit", world: "plugin" });
 
 use exports::mikrotik::plugin::tools::{Effect, Guest, Manifest, Output, Tool};
-use mikrotik::plugin::routeros::{CallError, CallOptions, Cut, Reply, routeros_call};
+use mikrotik::plugin::routeros::{CallError, CallOptions, Cut, Reply, Row, routeros_call};
 
 const EMPTY_OBJECT: &str = r#"{"type":"object","properties":{},"additionalProperties":false}"#;
 
@@ -139,10 +139,31 @@ fn stdout_flood() -> Result<Output, String> {
     Ok(text("flooded".to_string()))
 }
 
+/// A packed contract row as `(name, value, raw bytes)` per attribute, as the WIT documents.
+fn attributes(row: &Row) -> Vec<(&str, &str, Option<&Vec<u8>>)> {
+    let mut start = 0;
+    row.ends
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (n, v) = (e.name_end as usize, e.value_end as usize);
+            let raw = row
+                .raw
+                .iter()
+                .find(|r| r.index as usize == i)
+                .map(|r| &r.bytes);
+            let attribute = (&row.text[start..n], &row.text[n..v], raw);
+            start = v;
+            attribute
+        })
+        .collect()
+}
+
 fn reply_json(reply: &Reply) -> Value {
-    let row = |row: &Vec<mikrotik::plugin::routeros::Attribute>| -> Value {
-        row.iter()
-            .map(|a| json!({"name": a.name, "value": a.value, "raw": a.raw}))
+    let row = |row: &Row| -> Value {
+        attributes(row)
+            .into_iter()
+            .map(|(name, value, raw)| json!({"name": name, "value": value, "raw": raw}))
             .collect()
     };
     json!({
@@ -175,8 +196,9 @@ fn echo(args: &Value) -> Result<Output, String> {
         .rows
         .iter()
         .map(|row| {
-            row.iter()
-                .map(|a| format!("{}={}", a.name, a.value))
+            attributes(row)
+                .into_iter()
+                .map(|(name, value, _)| format!("{name}={value}"))
                 .collect::<Vec<_>>()
                 .join(" ")
         })
