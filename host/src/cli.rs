@@ -21,8 +21,8 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// How many threads the async runtime should have; `None` for the simulator, which
-    /// keeps tokio's default (one per core).
+    /// How many threads the async runtime should have; `None` for tokio's default (one per
+    /// core), which the simulator always uses.
     pub fn threads(&self) -> Option<usize> {
         let common = match &self.command {
             None => &self.common,
@@ -30,7 +30,7 @@ impl Cli {
             Some(Command::Call { common, .. }) => common,
             Some(Command::Sim(_)) => return None,
         };
-        Some(common.server.threads.into())
+        Some(common.server.threads.into()).filter(|&n| n > 0)
     }
 }
 
@@ -118,10 +118,10 @@ pub struct ServerArgs {
     /// Deadline of one tool call, in seconds.
     #[arg(long, env = "MCP_MIKROTIK_TIMEOUT", default_value = "30")]
     pub timeout: String,
-    /// Threads serving calls. 1 (the default) runs everything on one thread, which answers a
-    /// single client fastest; more let plugins of concurrent calls run in parallel.
-    #[arg(long, env = "MCP_MIKROTIK_THREADS", default_value = "1",
-          value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// Threads serving calls: 0 (the default) is one per CPU core, so concurrent calls run
+    /// their plugins in parallel; 1 runs everything on one thread, which uses the least CPU.
+    #[arg(long, env = "MCP_MIKROTIK_THREADS", default_value = "0",
+          value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
 }
 

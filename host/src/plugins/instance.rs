@@ -202,7 +202,9 @@ pub async fn call(
     tool: &str,
     arguments: &str,
 ) -> Result<Result<Output, String>, InstanceFailure> {
-    let _slot = slots()
+    // The slot is held until the used instance is torn down, so instances waiting for their
+    // teardown count against the pool too and calls wait for them rather than overfill it.
+    let slot = slots()
         .acquire()
         .await
         .map_err(|_| InstanceFailure::Deadline)?;
@@ -233,6 +235,9 @@ pub async fn call(
     };
     let outcome = result.map_err(|e| explain(&store, e));
     // Tearing an instance down takes a while; do it off the call's path.
-    tokio::spawn(async move { drop(store) });
+    tokio::spawn(async move {
+        drop(store);
+        drop(slot);
+    });
     outcome
 }
