@@ -128,7 +128,7 @@ async fn list_tools(common: Common) -> Result<i32> {
     let tools = setup.runtime.tools();
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
     let pw = tools.iter().map(|t| t.plugin.len()).max().unwrap_or(6);
-    println!(
+    let mut table = format!(
         "{:width$}  {:6}  {:pw$}  DESCRIPTION",
         "TOOL", "ACCESS", "PLUGIN"
     );
@@ -139,12 +139,26 @@ async fn list_tools(common: Common) -> Result<i32> {
             crate::plugins::Effect::Any => "any",
         };
         let first_sentence = t.description.split(". ").next().unwrap_or("");
-        println!(
-            "{:width$}  {:6}  {:pw$}  {}",
+        table.push_str(&format!(
+            "\n{:width$}  {:6}  {:pw$}  {}",
             t.name, access, t.plugin, first_sentence
-        );
+        ));
     }
+    print_out(&table)?;
     Ok(0)
+}
+
+/// Print `text` and a newline on stdout. A reader that went away (`… | head`) is not an error:
+/// there is nobody left to tell.
+fn print_out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to stdout")
+        }
+        _ => Ok(()),
+    }
 }
 
 async fn call(common: Common, tool: &str, arguments: &str, json: bool) -> Result<i32> {
@@ -158,9 +172,9 @@ async fn call(common: Common, tool: &str, arguments: &str, json: bool) -> Result
         Ok(out) => {
             if json {
                 let value = out.structured.unwrap_or(serde_json::Value::Null);
-                println!("{}", serde_json::to_string_pretty(&value)?);
+                print_out(&serde_json::to_string_pretty(&value)?)?;
             } else {
-                println!("{}", out.text);
+                print_out(&out.text)?;
             }
             Ok(0)
         }

@@ -116,3 +116,25 @@ fn demo_works_without_router_settings() {
     let result = server.call_ok("mikrotik_get_interfaces", serde_json::json!({}));
     assert!(result.text.starts_with("interfaces: "), "{}", result.text);
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    // `mcp-mikrotik call … | head -c 10`: stdout is closed before anything is written.
+    let env = TestEnv::new();
+    for args in [
+        &["call", "mikrotik_get_interfaces", "--json"][..],
+        &["tools"][..],
+    ] {
+        let mut child = env
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
