@@ -115,9 +115,9 @@ impl Spare {
         Some(fresh)
     }
 
-    /// Start making the next spare in the background, unless one is ready or on its way or
-    /// the pool has no room for more (needs a tokio runtime). Called when a call starts, so
-    /// the spare is made while the call runs.
+    /// Start making the next spare on the janitor thread, unless one is ready or on its way
+    /// or the pool has no room for more. Called when a call starts, so the spare is made
+    /// while the call runs.
     fn refill_in_background(self: &Arc<Self>) {
         let claimed = self.state.lock().is_ok_and(|mut state| {
             let free = !state.claimed
@@ -131,7 +131,7 @@ impl Spare {
         });
         if claimed {
             let this = self.clone();
-            tokio::spawn(async move { this.refill().await });
+            super::janitor::spawn(async move { this.refill().await });
         }
     }
 
@@ -234,8 +234,8 @@ pub async fn call(
         Err(e) => Err(e),
     };
     let outcome = result.map_err(|e| explain(&store, e));
-    // Tearing an instance down takes a while; do it off the call's path.
-    tokio::spawn(async move {
+    // Tearing an instance down takes a while; the janitor thread does it, off the call's path.
+    super::janitor::spawn(async move {
         drop(store);
         drop(slot);
     });

@@ -14,6 +14,7 @@ mod engine;
 mod guest_log;
 mod import;
 mod instance;
+mod janitor;
 mod loader;
 mod manifest;
 pub mod patterns;
