@@ -3,8 +3,8 @@
 //! explained (deadline, memory, trap).
 //!
 //! Every call gets an instance nobody used before. To keep instantiation and teardown off a
-//! call's path, a plugin that has been called keeps one [`Spare`]: a fresh instance made in
-//! the background after each call, while the used one is dropped.
+//! call's path, a plugin that has been called keeps one [`Spare`]: a fresh instance made on
+//! the janitor thread while each call runs; the used one is dropped there after the call.
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
