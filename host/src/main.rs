@@ -12,13 +12,13 @@ fn main() -> ExitCode {
         Some(1) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build(),
-        Some(n) => tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(n)
-            .enable_all()
-            .build(),
-        None => tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build(),
+        threads => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            if let Some(n) = threads {
+                builder.worker_threads(n);
+            }
+            builder.enable_all().build()
+        }
     };
     let runtime = match runtime {
         Ok(runtime) => runtime,

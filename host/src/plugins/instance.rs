@@ -208,17 +208,17 @@ pub async fn call(
         .acquire()
         .await
         .map_err(|_| InstanceFailure::Deadline)?;
-    let (mut store, plugin) = match spare.take() {
+    let ready = spare.take();
+    spare.refill_in_background();
+    let (mut store, plugin) = match ready {
         Some(Fresh { mut store, plugin }) => {
             let state = store.data_mut();
             state.deadline = spec.deadline;
             state.progress = spec.progress;
             store.set_epoch_deadline(1);
-            spare.refill_in_background();
             (store, Ok(plugin))
         }
         None => {
-            spare.refill_in_background();
             let mut store = new_store(&spare.pre, spec);
             let plugin = spare.pre.instantiate_async(&mut store).await;
             (store, plugin)
