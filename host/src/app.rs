@@ -171,7 +171,9 @@ async fn call(common: Common, tool: &str, arguments: &str, json: bool) -> Result
     match setup.runtime.call(tool, args, None).await {
         Ok(out) => {
             if json {
-                let value = out.structured.unwrap_or(serde_json::Value::Null);
+                let value = out
+                    .structured
+                    .map_or(serde_json::Value::Null, |json| json.to_value());
                 print_out(&serde_json::to_string_pretty(&value)?)?;
             } else {
                 print_out(&out.text)?;

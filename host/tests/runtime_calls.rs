@@ -231,7 +231,10 @@ async fn arguments_are_validated_before_the_plugin_runs() {
 async fn replies_are_mapped_faithfully() {
     let runtime = hostile("mapping", FakeRouter::interfaces(), |_| {}).await;
     let out = runtime.call("hostile_echo", json!({}), None).await.unwrap();
-    let structured = out.structured.expect("echo returns structured output");
+    let structured = out
+        .structured
+        .expect("echo returns structured output")
+        .to_value();
     let rows = structured["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     let comment = &rows[1][2];
@@ -254,7 +257,7 @@ async fn call_options_are_capped_by_the_host() {
         )
         .await
         .unwrap();
-    let structured = out.structured.unwrap();
+    let structured = out.structured.unwrap().to_value();
     assert_eq!(structured["cut"], "row-cap");
     assert_eq!(structured["rows"].as_array().unwrap().len(), 2);
     runtime
@@ -344,4 +347,35 @@ async fn output_over_the_cap_is_refused() {
         .await
         .unwrap();
     assert_eq!(out.text.len(), 1000);
+}
+
+#[tokio::test]
+async fn structured_output_of_a_plugin_file_is_checked_against_its_schema() {
+    let runtime = hostile("structured", FakeRouter::interfaces(), |_| {}).await;
+    let call = |json: &str| {
+        let runtime = runtime.clone();
+        let args = json!({ "json": json });
+        async move { runtime.call("hostile_structured", args, None).await }
+    };
+    let out = call(r#"{"total":3,"extra":[1]}"#).await.expect("valid");
+    assert_eq!(
+        out.structured.expect("structured").as_str(),
+        r#"{"total":3,"extra":[1]}"#,
+        "the text passes through unchanged"
+    );
+    let message = failed(call(r#"{"total":"three"}"#).await);
+    assert!(
+        message.starts_with(
+            "tool hostile_structured (plugin \"hostile\") returned structured output that does not match its output schema: "
+        ),
+        "{message}"
+    );
+    let message = failed(call(r#"{"total":3"#).await);
+    assert!(
+        message.contains("returned structured output that is not JSON"),
+        "{message}"
+    );
+    let message = failed(call("[3]").await);
+    assert!(message.contains("is not a JSON object"), "{message}");
+    echo_works(&runtime).await;
 }

@@ -5,6 +5,10 @@
 //! stdout must never leak into the stream), routes responses to their waiting request and
 //! records notifications (e.g. progress). Stderr is captured for assertions and printed when
 //! a test fails. Every wait has a deadline, so no test can hang on the server.
+//!
+//! Once `tools/list` has been called, every successful `tools/call` result of a tool with an
+//! `outputSchema` is checked against it: the server passes bundled plugins' structured output
+//! through unchecked, so this is where their schemas are held to account.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -54,6 +58,8 @@ pub struct McpClient {
     stdin: Mutex<Option<ChildStdin>>,
     shared: Arc<Mutex<Shared>>,
     next_id: AtomicU64,
+    /// Tool name → its `outputSchema`, from the last `tools/list` (`None`: not listed yet).
+    output_schemas: Mutex<Option<HashMap<String, Value>>>,
 }
 
 fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
@@ -90,6 +96,7 @@ impl McpClient {
             child,
             shared,
             next_id: AtomicU64::new(1),
+            output_schemas: Mutex::new(None),
         }
     }
 
@@ -162,15 +169,84 @@ impl McpClient {
         let result = self
             .request("tools/list", json!({}))
             .unwrap_or_else(|e| self.fail(&format!("tools/list failed: {e:?}")));
-        result["tools"]
+        let tools = result["tools"]
             .as_array()
             .cloned()
-            .unwrap_or_else(|| self.fail(&format!("tools/list has no tools array: {result}")))
+            .unwrap_or_else(|| self.fail(&format!("tools/list has no tools array: {result}")));
+        self.remember_output_schemas(&tools);
+        tools
+    }
+
+    fn remember_output_schemas(&self, tools: &[Value]) {
+        let schemas = tools
+            .iter()
+            .filter_map(|tool| {
+                Some((
+                    tool["name"].as_str()?.to_string(),
+                    tool.get("outputSchema")?.clone(),
+                ))
+            })
+            .collect();
+        *self
+            .output_schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(schemas);
+    }
+
+    /// The output schema of tool `name`, listing the tools first if that has not happened yet
+    /// (when listing fails, nothing is checked).
+    fn output_schema(&self, name: &str) -> Option<Value> {
+        let listed = self
+            .output_schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
+        if !listed {
+            let tools = self.request("tools/list", json!({})).ok()?;
+            self.remember_output_schemas(tools["tools"].as_array()?);
+        }
+        self.output_schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()?
+            .get(name)
+            .cloned()
+    }
+
+    /// Fail the test when a successful result of a tool with an output schema has no structured
+    /// content or content that does not match the schema.
+    fn check_output_schema(&self, name: &str, result: &ToolResult) {
+        if result.is_error {
+            return;
+        }
+        let Some(schema) = self.output_schema(name) else {
+            return;
+        };
+        let Some(structured) = &result.structured else {
+            self.fail(&format!(
+                "{name} has an outputSchema but returned no structuredContent"
+            ));
+        };
+        let validator = jsonschema::validator_for(&schema)
+            .unwrap_or_else(|e| self.fail(&format!("{name}: outputSchema does not compile: {e}")));
+        let errors: Vec<String> = validator
+            .iter_errors(structured)
+            .take(5)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        if !errors.is_empty() {
+            self.fail(&format!(
+                "{name}: structuredContent does not match its outputSchema: {errors:?}\n{structured}"
+            ));
+        }
     }
 
     /// `tools/call` with `params` as given (name, arguments, _meta…).
     pub fn call_tool_params(&self, params: Value) -> Result<ToolResult, RpcError> {
-        self.request("tools/call", params).map(tool_result)
+        let name = params["name"].as_str().unwrap_or("").to_string();
+        let result = self.request("tools/call", params).map(tool_result)?;
+        self.check_output_schema(&name, &result);
+        Ok(result)
     }
 
     /// `tools/call`; a JSON-RPC error fails the test.

@@ -103,6 +103,18 @@ fn read_only_refuses_reboot_but_allows_print() {
         "the add must not reach the router"
     );
 
+    // A read that writes a file on the router is a write.
+    let refused_export = server.call_tool(
+        "mikrotik_run_command",
+        json!({"command": "/export", "args": {"file": "backup"}}),
+    );
+    assert!(refused_export.is_error, "{}", refused_export.text);
+    assert!(
+        refused_export.text.contains("writes a file on the router"),
+        "{}",
+        refused_export.text
+    );
+
     let printed = server.call_ok(
         "mikrotik_run_command",
         json!({"command": "/interface/print"}),

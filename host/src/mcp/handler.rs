@@ -9,6 +9,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
+use super::splice::Stash;
 use super::tools::{failure, success, to_mcp};
 use crate::plugins::{ProgressFn, Runtime, ToolError};
 
@@ -21,6 +22,8 @@ like /ip/address/print). List tools accept `limit` and say when output was cut."
 pub struct Server {
     runtime: Arc<Runtime>,
     tools: Arc<Vec<Tool>>,
+    /// Structured results on their way out (see [`super::splice`]).
+    stash: Arc<Stash>,
 }
 
 impl Server {
@@ -30,7 +33,13 @@ impl Server {
         Self {
             runtime,
             tools: Arc::new(tools),
+            stash: Arc::new(Stash::new()),
         }
+    }
+
+    /// Where this server keeps structured results for the writer that splices them in.
+    pub(crate) fn stash(&self) -> Arc<Stash> {
+        self.stash.clone()
     }
 }
 
@@ -81,7 +90,7 @@ impl ServerHandler for Server {
             }
         };
         match outcome {
-            Ok(output) => Ok(success(output).into()),
+            Ok(output) => Ok(success(output, &self.stash).into()),
             Err(ToolError::UnknownTool(name)) => Err(ErrorData::invalid_params(
                 format!("unknown tool {name:?}; call tools/list for the available tools"),
                 None,

@@ -1,6 +1,7 @@
 //! The MCP server: tools from the plugin runtime, served over stdio with rmcp.
 
 mod handler;
+mod splice;
 mod stdio;
 mod tools;
 
@@ -11,8 +12,9 @@ use rmcp::ServiceExt;
 
 /// Serve MCP on stdin/stdout until the client disconnects.
 pub async fn serve_stdio(server: Server) -> Result<()> {
+    let stdout = splice::SpliceWriter::new(stdio::stdout(), server.stash());
     let running = server
-        .serve((stdio::stdin(), stdio::stdout()))
+        .serve((stdio::stdin(), stdout))
         .await
         .context("MCP initialization over stdio failed")?;
     running.waiting().await.context("MCP server task failed")?;

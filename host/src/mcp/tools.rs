@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
 
+use super::splice::Stash;
 use crate::plugins::{Effect, ToolInfo, ToolOutput};
 
 /// The MCP description of one plugin tool, with annotations.
@@ -30,10 +31,13 @@ pub fn to_mcp(info: &ToolInfo) -> Tool {
     tool
 }
 
-/// A successful tool result: the text, plus structured content when the plugin gave one.
-pub fn success(output: ToolOutput) -> CallToolResult {
+/// A successful tool result: the text, plus structured content when the plugin gave one (as a
+/// placeholder in `stash`, spliced in when the result is written).
+pub fn success(output: ToolOutput, stash: &Stash) -> CallToolResult {
     let mut result = CallToolResult::success(vec![ContentBlock::text(output.text)]);
-    result.structured_content = output.structured;
+    result.structured_content = output
+        .structured
+        .map(|json| stash.placeholder(json.into_string()));
     result
 }
 

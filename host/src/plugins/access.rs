@@ -2,8 +2,8 @@
 //!
 //! Order of the checks: the command must be well formed (else `bad-request`); `/cancel`,
 //! `/login` and `/quit` belong to the host; the command must match one of the plugin's declared
-//! patterns; in read-only mode it must be a read. Every denial names the plugin, the command
-//! and the rule.
+//! patterns; in read-only mode it must be a read and must not write a file on the router
+//! (`/export file=…`, `print file=…`). Every denial names the plugin, the command and the rule.
 
 use super::patterns;
 
@@ -22,6 +22,9 @@ const READ_VERBS: &[&str] = &[
     "torch",
     "profile",
 ];
+
+/// Arguments with which a reading command writes its output to a file on the router.
+const FILE_WRITING_ARGS: &[&str] = &["file"];
 
 /// Commands that manage the API session itself; the host owns the session.
 const HOST_OWNED: &[&str] = &["/cancel", "/login", "/quit"];
@@ -50,12 +53,13 @@ pub struct CallerPolicy<'a> {
 
 impl CallerPolicy<'_> {
     /// Check one call. `args` are the argument names.
-    pub fn check<'n>(
-        &self,
-        command: &str,
-        arg_names: impl IntoIterator<Item = &'n str>,
-    ) -> Result<(), Refusal> {
-        check_syntax(command, arg_names).map_err(Refusal::BadRequest)?;
+    pub fn check<'n, A>(&self, command: &str, arg_names: A) -> Result<(), Refusal>
+    where
+        A: IntoIterator<Item = &'n str>,
+        A::IntoIter: Clone,
+    {
+        let arg_names = arg_names.into_iter();
+        check_syntax(command, arg_names.clone()).map_err(Refusal::BadRequest)?;
         let plugin = self.plugin;
         if HOST_OWNED.contains(&command) {
             return Err(Refusal::Denied(format!(
@@ -71,6 +75,15 @@ impl CallerPolicy<'_> {
         if self.read_only && !is_read(command) {
             return Err(Refusal::Denied(format!(
                 "plugin {plugin:?} may not call {command}: {command} is a write and the server runs read-only (--read-only)"
+            )));
+        }
+        if self.read_only
+            && let Some(arg) = arg_names
+                .clone()
+                .find(|name| FILE_WRITING_ARGS.contains(name))
+        {
+            return Err(Refusal::Denied(format!(
+                "plugin {plugin:?} may not call {command} with {arg}=: it writes a file on the router and the server runs read-only (--read-only)"
             )));
         }
         Ok(())
@@ -188,6 +201,28 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(policy(&perms, false).check("/system/reboot", []), Ok(()));
+    }
+
+    #[test]
+    fn read_only_refuses_reads_that_write_a_file() {
+        let perms = vec!["/**".to_string()];
+        for (cmd, args) in [
+            ("/export", &["file"][..]),
+            ("/interface/print", &[".proplist", "file"][..]),
+        ] {
+            match policy(&perms, true).check(cmd, args.iter().copied()) {
+                Err(Refusal::Denied(m)) => assert!(
+                    m.contains("with file=: it writes a file on the router"),
+                    "{m}"
+                ),
+                other => panic!("{cmd}: unexpected {other:?}"),
+            }
+            assert_eq!(
+                policy(&perms, false).check(cmd, args.iter().copied()),
+                Ok(())
+            );
+        }
+        assert_eq!(policy(&perms, true).check("/export", ["compact"]), Ok(()));
     }
 
     #[test]

@@ -77,7 +77,8 @@ fn profiler() -> ProfilingStrategy {
     }
 }
 
-/// Advance the engine's epoch every [`EPOCH_TICK`] for the life of the process.
+/// Advance the engine's epoch every [`EPOCH_TICK`] for the life of the process, and hand used
+/// instances still waiting for their teardown to the janitor.
 fn start_epoch_ticker(engine: Engine) -> anyhow::Result<()> {
     std::thread::Builder::new()
         .name("wasm-epoch".into())
@@ -85,6 +86,7 @@ fn start_epoch_ticker(engine: Engine) -> anyhow::Result<()> {
             loop {
                 std::thread::sleep(EPOCH_TICK);
                 engine.increment_epoch();
+                super::instance::sweep();
             }
         })
         .map(|_| ())

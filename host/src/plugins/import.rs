@@ -117,6 +117,31 @@ pub(crate) fn build_request(
 
 /// A row in the contract's packed form: names and values back to back in one string.
 fn row_of(row: &Row) -> WitRow {
+    // Nearly every row is UTF-8 throughout: copy the bytes and check them once.
+    let mut bytes = Vec::with_capacity(row.wire_len());
+    let mut ends = Vec::with_capacity(16);
+    for attr in row.iter() {
+        bytes.extend_from_slice(attr.name);
+        let name_end = bytes.len() as u32;
+        bytes.extend_from_slice(attr.value);
+        ends.push(AttributeEnds {
+            name_end,
+            value_end: bytes.len() as u32,
+        });
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => WitRow {
+            text,
+            ends,
+            raw: Vec::new(),
+        },
+        Err(_) => row_of_mixed(row),
+    }
+}
+
+/// [`row_of`] for a row with bytes that are not UTF-8: such values are read as text (see
+/// [`crate::routeros::text`]) and also passed as their original bytes.
+fn row_of_mixed(row: &Row) -> WitRow {
     let mut text = String::with_capacity(row.wire_len());
     let mut ends = Vec::new();
     let mut raw = Vec::new();

@@ -4,12 +4,15 @@
 //!
 //! Every call gets an instance nobody used before. To keep instantiation and teardown off a
 //! call's path, a plugin that has been called keeps one [`Spare`]: a fresh instance made on
-//! the janitor thread while each call runs; the used one is dropped there after the call.
+//! the janitor thread while each call runs. A used instance waits in a queue until the
+//! janitor next runs — the job making the next spare tears the queue down first, so a
+//! sequential call wakes the janitor once, not twice — or, at the latest, until the next
+//! epoch tick hands the queue to it ([`sweep`]).
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use wasmtime::{Store, Trap, UpdateDeadline};
 
 use super::bindings::guest_tools::{Manifest, Output};
@@ -59,6 +62,36 @@ fn new_store(pre: &PluginPre<CallState>, spec: RunSpec) -> Store<CallState> {
         }
     });
     store
+}
+
+/// A used instance waiting to be torn down, and the pool slot it keeps until then.
+struct Used {
+    _store: Store<CallState>,
+    _slot: SemaphorePermit<'static>,
+}
+
+/// Used instances not yet torn down.
+fn used() -> &'static Mutex<Vec<Used>> {
+    static USED: Mutex<Vec<Used>> = Mutex::new(Vec::new());
+    &USED
+}
+
+fn lock_used() -> std::sync::MutexGuard<'static, Vec<Used>> {
+    used().lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Tear down the used instances queued so far (on the janitor thread).
+fn tear_down_used() {
+    let batch = std::mem::take(&mut *lock_used());
+    drop(batch);
+}
+
+/// Hand any used instances still queued to the janitor. The epoch ticker calls this, so none
+/// waits longer than a tick when no further call comes.
+pub fn sweep() {
+    if !lock_used().is_empty() {
+        super::janitor::spawn(async { tear_down_used() });
+    }
 }
 
 /// An instantiated, never-called instance and its store.
@@ -118,7 +151,7 @@ impl Spare {
     /// Start making the next spare on the janitor thread, unless one is ready or on its way
     /// or the pool has no room for more. Called when a call starts, so the spare is made
     /// while the call runs.
-    fn refill_in_background(self: &Arc<Self>) {
+    fn refill_in_background(self: &Arc<Self>) -> bool {
         let claimed = self.state.lock().is_ok_and(|mut state| {
             let free = !state.claimed
                 && spares_alive().fetch_add(1, std::sync::atomic::Ordering::AcqRel) < MAX_SPARES;
@@ -133,9 +166,13 @@ impl Spare {
             let this = self.clone();
             super::janitor::spawn(async move { this.refill().await });
         }
+        claimed
     }
 
     async fn refill(&self) {
+        // Give the pool back what earlier calls used first, so this instance can take over a
+        // slot (and memory) just reset.
+        tear_down_used();
         let spec = RunSpec {
             caller: self.caller.clone(),
             deadline: Instant::now() + SPARE_DEADLINE,
@@ -209,7 +246,7 @@ pub async fn call(
         .await
         .map_err(|_| InstanceFailure::Deadline)?;
     let ready = spare.take();
-    spare.refill_in_background();
+    let refilling = spare.refill_in_background();
     let (mut store, plugin) = match ready {
         Some(Fresh { mut store, plugin }) => {
             let state = store.data_mut();
@@ -234,10 +271,14 @@ pub async fn call(
         Err(e) => Err(e),
     };
     let outcome = result.map_err(|e| explain(&store, e));
-    // Tearing an instance down takes a while; the janitor thread does it, off the call's path.
-    super::janitor::spawn(async move {
-        drop(store);
-        drop(slot);
+    // Tearing an instance down takes a while; the janitor thread does it, off the call's path:
+    // with the spare it is making now when there is one, else in a job of its own.
+    lock_used().push(Used {
+        _store: store,
+        _slot: slot,
     });
+    if !refilling {
+        super::janitor::spawn(async { tear_down_used() });
+    }
     outcome
 }

@@ -20,10 +20,11 @@ mod manifest;
 pub mod patterns;
 mod runtime;
 mod state;
+mod structured;
 mod types;
 
 pub use access::is_read;
 pub use config::RuntimeConfig;
 pub use embedded::BUNDLED;
 pub use runtime::Runtime;
-pub use types::{Effect, LoadWarning, ProgressFn, ToolError, ToolInfo, ToolOutput};
+pub use types::{Effect, LoadWarning, ProgressFn, StructuredJson, ToolError, ToolInfo, ToolOutput};

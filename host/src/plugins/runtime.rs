@@ -16,7 +16,10 @@ use super::instance::{self, InstanceFailure, RunSpec};
 use super::loader::{self, LoadedPlugin};
 use super::manifest::validation_errors;
 use super::state::CallState;
-use super::types::{Effect, LoadWarning, ProgressFn, ToolError, ToolInfo, ToolOutput};
+use super::structured::{self, Check};
+use super::types::{
+    Effect, LoadWarning, PluginSource, ProgressFn, ToolError, ToolInfo, ToolOutput,
+};
 use crate::routeros::Router;
 
 /// The loaded plugins. Cheap to clone; share it between tasks.
@@ -210,25 +213,16 @@ impl Runtime {
                 human_limit(cfg.max_output)
             )));
         }
+        let check = match plugin.source {
+            PluginSource::Bundled(_) => Check::Syntax,
+            PluginSource::File(_) => Check::Schema,
+        };
         let structured = match output.structured {
             None => None,
-            Some(text) => {
-                let value: Value = serde_json::from_str(&text).map_err(|e| {
-                    ToolError::Failed(format!(
-                        "{who} returned structured output that is not JSON: {e}"
-                    ))
-                })?;
-                if let Some(errors) = tool
-                    .output
-                    .as_ref()
-                    .and_then(|v| validation_errors(v, &value))
-                {
-                    return Err(ToolError::Failed(format!(
-                        "{who} returned structured output that does not match its output schema: {errors}"
-                    )));
-                }
-                Some(value)
-            }
+            Some(text) => Some(
+                structured::accept(text, check, tool.output.as_ref())
+                    .map_err(|why| ToolError::Failed(format!("{who} {why}")))?,
+            ),
         };
         Ok(ToolOutput {
             text: output.text,

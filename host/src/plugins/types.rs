@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+pub use super::structured::StructuredJson;
+
 /// What a tool does to the router (mirrors the WIT `effect`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -43,7 +45,7 @@ pub struct ToolOutput {
     /// Text for the model.
     pub text: String,
     /// The same data as JSON (MCP `structuredContent`).
-    pub structured: Option<Value>,
+    pub structured: Option<StructuredJson>,
 }
 
 /// Why a tool call did not produce an output.

@@ -53,6 +53,17 @@ impl Guest for Hostile {
                     Effect::Any,
                     r#"{"type":"object","properties":{"command":{"type":"string"}},"required":["command"]}"#,
                 ),
+                Tool {
+                    output_schema: Some(
+                        r#"{"type":"object","properties":{"total":{"type":"integer"}},"required":["total"]}"#
+                            .to_string(),
+                    ),
+                    ..tool(
+                        "hostile_structured",
+                        Effect::Reads,
+                        r#"{"type":"object","properties":{"json":{"type":"string"}},"required":["json"]}"#,
+                    )
+                },
                 tool(
                     "hostile_big_output",
                     Effect::Reads,
@@ -73,6 +84,10 @@ impl Guest for Hostile {
             "hostile_echo" => echo(&args),
             "hostile_write" => run("/interface/set", &[(".id", "*1"), ("disabled", "yes")]),
             "hostile_run" => run(args["command"].as_str().unwrap_or(""), &[]),
+            "hostile_structured" => Ok(Output {
+                text: "structured output as asked".to_string(),
+                structured: args["json"].as_str().map(String::from),
+            }),
             "hostile_big_output" => {
                 let bytes = args["bytes"].as_u64().unwrap_or(2_000_000) as usize;
                 Ok(text("x".repeat(bytes)))
