@@ -106,7 +106,7 @@ fn render(command: &str, reply: &Reply) -> Output {
     lines.extend(reply.rows.iter().map(pairs_line));
     let rows: Vec<Value> = reply.rows.iter().map(row_json_all).collect();
     let mut structured = json!({ "command": command, "rows": rows, "complete": complete });
-    if !reply.done.attributes().is_empty() {
+    if !reply.done.is_empty() {
         structured["done"] = row_json_all(&reply.done);
     }
     Output::with_json(lines.join("\n"), structured)

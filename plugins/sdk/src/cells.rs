@@ -20,17 +20,13 @@ impl<'a> Cells<'a> {
         let mut values = Vec::with_capacity(fields.len() * rows.len());
         let mut hints = vec![0; fields.len()];
         for row in rows {
-            let attributes = row.attributes();
             for (field, hint) in fields.iter().zip(hints.iter_mut()) {
-                let value = match attributes.get(*hint) {
-                    Some(a) if a.name == field.name => Some(a.value.as_str()),
-                    _ => attributes
-                        .iter()
-                        .position(|a| a.name == field.name)
-                        .map(|i| {
-                            *hint = i;
-                            attributes[i].value.as_str()
-                        }),
+                let value = match row.attribute(*hint) {
+                    Some(a) if a.name == field.name => Some(a.value),
+                    _ => row.position(field.name).and_then(|i| {
+                        *hint = i;
+                        row.attribute(i).map(|a| a.value)
+                    }),
                 };
                 values.push(value);
             }

@@ -138,7 +138,7 @@ impl FakeRouter {
         let empty = matched.is_empty();
         if let Some(props) = call.proplist() {
             for row in &mut matched {
-                row.0.retain(|a| props.contains(&a.name.as_str()));
+                row.retain(|a| props.contains(&a.name));
             }
         }
         let mut cut = None;

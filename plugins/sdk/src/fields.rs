@@ -85,8 +85,7 @@ pub fn row_json(row: &Row, fields: &[Field]) -> Value {
 pub fn row_json_all(row: &Row) -> Value {
     let object: Map<String, Value> = row
         .attributes()
-        .iter()
-        .map(|a| (a.name.clone(), Value::from(a.value.as_str())))
+        .map(|a| (a.name.to_string(), Value::from(a.value)))
         .collect();
     Value::Object(object)
 }

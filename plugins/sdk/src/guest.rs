@@ -5,7 +5,7 @@ use crate::Plugin;
 use crate::bindings::exports::mikrotik::plugin::tools as wit_tools;
 use crate::bindings::mikrotik::plugin::routeros as wit;
 use crate::manifest::{Effect, Manifest, Output, Tool};
-use crate::router::{Attribute, CallError, CallOptions, Cut, Reply, RouterApi, Row, Trap};
+use crate::router::{CallError, CallOptions, Cut, Reply, RouterApi, Row, Trap};
 
 /// The router the host is connected to, reached through the `routeros-call` import.
 ///
@@ -47,31 +47,15 @@ impl RouterApi for WitRouter {
     }
 }
 
-/// Unpack a contract row (names and values back to back in one string, see the WIT) into
-/// attributes. Offsets that do not fit the text (a host bug) give empty strings, not a panic.
+/// A contract row as the SDK's [`Row`]: the packed text and offsets are kept as they are.
 fn row_from_wit(row: wit::Row) -> Row {
-    let piece = |from: usize, to: u32| row.text.get(from..to as usize).unwrap_or("").to_string();
-    let mut start = 0;
-    let mut attributes: Vec<Attribute> = row
+    let ends = row
         .ends
-        .iter()
-        .map(|ends| {
-            let name = piece(start, ends.name_end);
-            let value = piece(ends.name_end as usize, ends.value_end);
-            start = ends.value_end as usize;
-            Attribute {
-                name,
-                value,
-                raw: None,
-            }
-        })
+        .into_iter()
+        .map(|e| (e.name_end, e.value_end))
         .collect();
-    for raw in row.raw {
-        if let Some(attribute) = attributes.get_mut(raw.index as usize) {
-            attribute.raw = Some(raw.bytes);
-        }
-    }
-    Row(attributes)
+    let raw = row.raw.into_iter().map(|r| (r.index, r.bytes)).collect();
+    Row::from_packed(row.text, ends, raw)
 }
 
 /// Convert an import reply into the SDK's [`Reply`].
@@ -206,10 +190,10 @@ mod tests {
         let reply = reply_from_wit(reply);
         assert_eq!(reply.rows[0].get("name"), Some("wan"));
         assert_eq!(reply.rows[0].get("comment"), Some("caf\u{e9}"));
-        assert_eq!(reply.rows[0].attributes()[0].raw, None);
+        assert_eq!(reply.rows[0].attribute(0).unwrap().raw, None);
         assert_eq!(
-            reply.rows[0].attributes()[1].raw,
-            Some(vec![0x63, 0x61, 0x66, 0xE9])
+            reply.rows[0].attribute(1).unwrap().raw,
+            Some(&[0x63, 0x61, 0x66, 0xE9][..])
         );
         assert_eq!(reply.ret(), Some("*5"));
         assert_eq!(reply.cut, Some(Cut::RowCap));
@@ -246,6 +230,7 @@ mod tests {
         let row = row_from_wit(row);
         assert_eq!(row.attributes().len(), 2);
         assert_eq!(row.get("name"), Some(""));
+        assert_eq!(row.attribute(1).map(|a| (a.name, a.value)), Some(("", "")));
     }
 
     #[test]

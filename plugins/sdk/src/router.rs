@@ -2,42 +2,162 @@
 
 use std::fmt;
 
-/// One attribute of a reply row, in the router's order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Attribute {
+/// One attribute of a reply row, in the router's order, borrowed from its [`Row`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attribute<'a> {
     /// Attribute name, e.g. `mac-address` or `.id`.
-    pub name: String,
+    pub name: &'a str,
     /// Value as text (Windows-1252 reading when the bytes are not UTF-8).
-    pub value: String,
+    pub value: &'a str,
     /// The original bytes, present only when they are not valid UTF-8.
-    pub raw: Option<Vec<u8>>,
+    pub raw: Option<&'a [u8]>,
 }
 
 /// One `!re` sentence (or the attributes of `!done`).
+///
+/// Kept as the host sends it: names and values back to back in one string with their end
+/// offsets, so a reply row costs no allocation per attribute.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Row(pub Vec<Attribute>);
+pub struct Row {
+    text: String,
+    /// `(name_end, value_end)` of each attribute; a name starts where the previous value ends.
+    ends: Vec<(u32, u32)>,
+    /// Original bytes of values that are not UTF-8, by attribute index.
+    raw: Vec<(u32, Vec<u8>)>,
+}
 
 impl Row {
     /// A row from `(name, value)` pairs; handy in tests.
-    pub fn from_pairs<N: Into<String>, V: Into<String>>(
+    pub fn from_pairs<N: AsRef<str>, V: AsRef<str>>(
         pairs: impl IntoIterator<Item = (N, V)>,
     ) -> Self {
-        Row(pairs
-            .into_iter()
-            .map(|(name, value)| Attribute {
-                name: name.into(),
-                value: value.into(),
+        let mut row = Row::default();
+        for (name, value) in pairs {
+            row.push(name.as_ref(), value.as_ref());
+        }
+        row
+    }
+
+    /// Append one attribute.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.text.push_str(name);
+        let name_end = offset(self.text.len());
+        self.text.push_str(value);
+        self.ends.push((name_end, offset(self.text.len())));
+    }
+
+    /// A row in the contract's packed form. Offsets that do not fit the text (a host bug)
+    /// give empty names and values, not a panic.
+    pub(crate) fn from_packed(
+        text: String,
+        ends: Vec<(u32, u32)>,
+        raw: Vec<(u32, Vec<u8>)>,
+    ) -> Self {
+        let mut start = 0usize;
+        let sound = ends.iter().all(|&(name_end, value_end)| {
+            let (n, v) = (name_end as usize, value_end as usize);
+            let ok = start <= n
+                && n <= v
+                && v <= text.len()
+                && text.is_char_boundary(n)
+                && text.is_char_boundary(v);
+            start = v;
+            ok
+        });
+        if sound {
+            return Row { text, ends, raw };
+        }
+        let mut row = Row::default();
+        let mut start = 0usize;
+        for &(name_end, value_end) in &ends {
+            let piece = |from: usize, to: u32| text.get(from..to as usize).unwrap_or("");
+            row.push(piece(start, name_end), piece(name_end as usize, value_end));
+            start = value_end as usize;
+        }
+        row.raw = raw;
+        row
+    }
+
+    /// Keep only the attributes for which `keep` is true, in their order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Attribute<'_>) -> bool) {
+        let mut kept = Row::default();
+        for attribute in self.attributes().filter(|a| keep(a)) {
+            if let Some(bytes) = attribute.raw {
+                kept.raw.push((offset(kept.ends.len()), bytes.to_vec()));
+            }
+            kept.push(attribute.name, attribute.value);
+        }
+        *self = kept;
+    }
+
+    /// Attribute `index`, if there is one.
+    pub fn attribute(&self, index: usize) -> Option<Attribute<'_>> {
+        let &(name_end, value_end) = self.ends.get(index)?;
+        let start = match index {
+            0 => 0,
+            _ => self.ends[index - 1].1 as usize,
+        };
+        let raw = match self.raw.is_empty() {
+            true => None,
+            false => self
+                .raw
+                .iter()
+                .find(|(i, _)| *i as usize == index)
+                .map(|(_, bytes)| bytes.as_slice()),
+        };
+        Some(Attribute {
+            name: self.text.get(start..name_end as usize).unwrap_or(""),
+            value: self
+                .text
+                .get(name_end as usize..value_end as usize)
+                .unwrap_or(""),
+            raw,
+        })
+    }
+
+    /// The attributes in the router's order.
+    pub fn attributes(&self) -> impl ExactSizeIterator<Item = Attribute<'_>> + '_ {
+        (0..self.ends.len()).map(move |i| {
+            self.attribute(i).unwrap_or(Attribute {
+                name: "",
+                value: "",
                 raw: None,
             })
-            .collect())
+        })
+    }
+
+    /// Number of attributes.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The row has no attributes.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Index of the first attribute called `name`.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        let mut start = 0usize;
+        for (i, &(name_end, value_end)) in self.ends.iter().enumerate() {
+            if self.text.get(start..name_end as usize) == Some(name) {
+                return Some(i);
+            }
+            start = value_end as usize;
+        }
+        None
     }
 
     /// The value of attribute `name`, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| a.value.as_str())
+        let mut start = 0usize;
+        for &(name_end, value_end) in &self.ends {
+            if self.text.get(start..name_end as usize) == Some(name) {
+                return self.text.get(name_end as usize..value_end as usize);
+            }
+            start = value_end as usize;
+        }
+        None
     }
 
     /// The value of attribute `name`, or `""` when absent.
@@ -51,11 +171,11 @@ impl Row {
             .and_then(crate::values::parse_bool)
             .unwrap_or(false)
     }
+}
 
-    /// The attributes in the router's order.
-    pub fn attributes(&self) -> &[Attribute] {
-        &self.0
-    }
+/// An offset into a row's text (rows are far smaller than 4 GiB).
+fn offset(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
 }
 
 /// Why a reply is incomplete.
@@ -258,5 +378,65 @@ impl Request {
             .collect();
         let queries: Vec<&str> = self.queries.iter().map(String::as_str).collect();
         router.call(&self.command, &args, &queries, self.options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_rows_read_like_pairs() {
+        let mut row = Row::from_pairs([("name", "ether1"), ("comment", "a=b"), ("empty", "")]);
+        row.push("name", "second");
+        assert_eq!(row.len(), 4);
+        assert_eq!(
+            row.get("name"),
+            Some("ether1"),
+            "the first of a repeated name"
+        );
+        assert_eq!(row.get("comment"), Some("a=b"));
+        assert_eq!(row.get("empty"), Some(""));
+        assert_eq!(row.get("missing"), None);
+        assert_eq!(row.position("empty"), Some(2));
+        let pairs: Vec<(&str, &str)> = row.attributes().map(|a| (a.name, a.value)).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("name", "ether1"),
+                ("comment", "a=b"),
+                ("empty", ""),
+                ("name", "second")
+            ]
+        );
+        assert_eq!(row.attribute(4), None);
+        assert!(Row::default().is_empty());
+    }
+
+    #[test]
+    fn retain_keeps_order_and_the_raw_bytes_of_what_it_keeps() {
+        let mut row = Row::from_packed(
+            "namexcommentK\u{fc}che".into(),
+            vec![(4, 5), (12, 18)],
+            vec![(1, vec![b'K', 0xFC, b'c', b'h', b'e'])],
+        );
+        assert_eq!(row.attribute(1).unwrap().raw, Some(&b"K\xfcche"[..]));
+        row.retain(|a| a.name == "comment");
+        assert_eq!(row.len(), 1);
+        let kept = row.attribute(0).unwrap();
+        assert_eq!((kept.name, kept.value), ("comment", "K\u{fc}che"));
+        assert_eq!(kept.raw, Some(&b"K\xfcche"[..]));
+    }
+
+    #[test]
+    fn unsound_offsets_give_empty_pieces_not_a_panic() {
+        // Past the end, backwards, and inside a multi-byte character.
+        for ends in [vec![(4, 99)], vec![(4, 5), (2, 1)], vec![(1, 2)]] {
+            let row = Row::from_packed("\u{e9}ame".into(), ends.clone(), vec![]);
+            assert_eq!(row.len(), ends.len());
+            for attribute in row.attributes() {
+                assert!(attribute.name.len() <= 5 && attribute.value.len() <= 5);
+            }
+        }
     }
 }

@@ -147,7 +147,6 @@ fn pad(out: &mut String, n: usize) {
 pub fn pairs_line(row: &Row) -> String {
     let pairs: Vec<String> = row
         .attributes()
-        .iter()
         .map(|a| {
             let value: String = a
                 .value
