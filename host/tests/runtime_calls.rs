@@ -379,3 +379,32 @@ async fn structured_output_of_a_plugin_file_is_checked_against_its_schema() {
     assert!(message.contains("is not a JSON object"), "{message}");
     echo_works(&runtime).await;
 }
+
+#[tokio::test]
+async fn used_instances_give_their_pool_slots_back() {
+    // The pool holds 64 instances at once; a used instance keeps its slot until it is torn
+    // down, so 200 calls in a row only work when teardowns happen.
+    let runtime = hostile("many-calls", FakeRouter::interfaces(), |_| {}).await;
+    let all = async {
+        for _ in 0..200 {
+            echo_works(&runtime).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(120), all)
+        .await
+        .expect("200 sequential calls finish");
+    // Then a burst of parallel calls as large as the pool also completes.
+    let burst: Vec<_> = (0..64)
+        .map(|_| {
+            let runtime = runtime.clone();
+            tokio::spawn(async move { runtime.call("hostile_echo", json!({}), None).await })
+        })
+        .collect();
+    for call in burst {
+        let out = tokio::time::timeout(Duration::from_secs(120), call)
+            .await
+            .expect("a parallel call finishes")
+            .expect("the task runs");
+        assert!(out.is_ok(), "{out:?}");
+    }
+}

@@ -89,8 +89,14 @@ fn tear_down_used() {
 /// Hand any used instances still queued to the janitor. The epoch ticker calls this, so none
 /// waits longer than a tick when no further call comes.
 pub fn sweep() {
-    if !lock_used().is_empty() {
+    if lock_used().is_empty() {
+        return;
+    }
+    // The ticker is no tokio thread: without the janitor, tear down here.
+    if super::janitor::running() {
         super::janitor::spawn(async { tear_down_used() });
+    } else {
+        tear_down_used();
     }
 }
 

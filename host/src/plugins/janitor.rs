@@ -16,6 +16,11 @@ pub fn spawn(work: impl Future<Output = ()> + Send + 'static) {
     }
 }
 
+/// Whether the janitor thread runs (off a tokio runtime, [`spawn`] needs it).
+pub fn running() -> bool {
+    janitor().is_some()
+}
+
 fn janitor() -> Option<&'static Handle> {
     static JANITOR: OnceLock<Option<Handle>> = OnceLock::new();
     JANITOR.get_or_init(start).as_ref()
