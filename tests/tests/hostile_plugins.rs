@@ -109,3 +109,24 @@ fn a_declared_call_reaches_the_router() {
     let expected = env.rows("/interface", &["type=ether"]).len();
     assert_eq!(result.text.lines().count(), expected, "{}", result.text);
 }
+
+#[test]
+fn structured_output_is_checked_and_kept_on_one_line() {
+    let (env, server) = hostile_server("5");
+    // Pretty-printed JSON with a newline inside a string (escaped) and between tokens (raw).
+    let pretty = "{\n  \"total\": 2,\n  \"note\": \"two\\nlines\"\n}";
+    let ok = server.call_ok("hostile_structured", json!({ "json": pretty }));
+    assert_eq!(
+        ok.structured,
+        Some(json!({"total": 2, "note": "two\nlines"}))
+    );
+    let off_schema = server.call_tool("hostile_structured", json!({"json": "{\"total\":\"x\"}"}));
+    assert!(off_schema.is_error, "{}", off_schema.text);
+    assert!(
+        off_schema.text.contains("does not match its output schema"),
+        "{}",
+        off_schema.text
+    );
+    server.assert_stream_clean();
+    still_serving(&env, &server);
+}

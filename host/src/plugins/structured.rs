@@ -4,7 +4,8 @@
 //! The text is never turned into a [`Value`] on the way to the client unless it has to be:
 //! a third-party plugin's result is parsed and validated against the tool's output schema; a
 //! bundled plugin's (compiled into this binary, its schemas checked by the test suite) is only
-//! checked to be one well-formed JSON object, which needs no allocation.
+//! checked to be one well-formed JSON object, which needs no allocation. Either way, line
+//! breaks between tokens are blanked: the text is spliced into one newline-delimited message.
 
 use jsonschema::Validator;
 use serde::de::IgnoredAny;
@@ -68,7 +69,16 @@ pub fn accept(
                 .map_err(|e| format!("returned structured output that is not JSON: {e}"))?;
         }
     }
-    Ok(StructuredJson(text))
+    Ok(StructuredJson(one_line(text)))
+}
+
+/// `text` (valid JSON) without line breaks, so it can sit inside one newline-delimited message:
+/// in valid JSON a raw CR or LF can only be whitespace between tokens, never part of a string.
+fn one_line(text: String) -> String {
+    if !text.contains(['\n', '\r']) {
+        return text;
+    }
+    text.replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]
@@ -107,6 +117,16 @@ mod tests {
                 let err = accept(bad.into(), check, Some(&schema())).unwrap_err();
                 assert!(err.contains("not JSON"), "{check:?} {bad}: {err}");
             }
+        }
+    }
+
+    #[test]
+    fn pretty_printed_json_becomes_one_line() {
+        let pretty = "{\r\n  \"total\": 3,\n  \"note\": \"a\\nb\"\n}\n".to_string();
+        for check in [Check::Syntax, Check::Schema] {
+            let out = accept(pretty.clone(), check, Some(&schema())).unwrap();
+            assert!(!out.as_str().contains(['\n', '\r']), "{:?}", out.as_str());
+            assert_eq!(out.to_value(), json!({"total": 3, "note": "a\nb"}));
         }
     }
 
