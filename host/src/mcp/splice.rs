@@ -25,8 +25,9 @@ const PLACEHOLDER_END: &[u8] = b"\":null}";
 
 /// Structured results waiting for their line to be written.
 pub struct Stash {
-    /// `{"mcp-mikrotik-structured-<random>-`: how every placeholder starts once serialised.
-    prefix: Vec<u8>,
+    /// `mcp-mikrotik-structured-<random>-`: the placeholder's key, without its id.
+    marker: String,
+    /// Finds `{"` + marker: how every placeholder starts once serialised.
     finder: Finder<'static>,
     next: AtomicU64,
     texts: Mutex<HashMap<u64, String>>,
@@ -43,14 +44,10 @@ impl Stash {
     pub fn new() -> Self {
         let random = RandomState::new();
         let nonce = (random.hash_one(std::process::id()), random.hash_one(0u8));
-        let prefix = format!(
-            "{{\"mcp-mikrotik-structured-{:016x}{:016x}-",
-            nonce.0, nonce.1
-        )
-        .into_bytes();
+        let marker = format!("mcp-mikrotik-structured-{:016x}{:016x}-", nonce.0, nonce.1);
         Self {
-            finder: Finder::new(&prefix).into_owned(),
-            prefix,
+            finder: Finder::new(format!("{{\"{marker}").as_bytes()).into_owned(),
+            marker,
             next: AtomicU64::new(0),
             texts: Mutex::new(HashMap::new()),
         }
@@ -62,9 +59,8 @@ impl Stash {
         if let Ok(mut texts) = self.texts.lock() {
             texts.insert(id, json);
         }
-        let start = std::str::from_utf8(&self.prefix).unwrap_or_default();
         let mut placeholder = serde_json::Map::new();
-        placeholder.insert(format!("{}{id}", &start[2..]), Value::Null);
+        placeholder.insert(format!("{}{id}", self.marker), Value::Null);
         Value::Object(placeholder)
     }
 
@@ -82,9 +78,10 @@ impl Stash {
             out.extend_from_slice(line);
             return;
         }
+        let prefix_len = self.finder.needle().len();
         let mut rest = line;
         while let Some(at) = self.finder.find(rest) {
-            let after = &rest[at + self.prefix.len()..];
+            let after = &rest[at + prefix_len..];
             let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
             let id = std::str::from_utf8(&after[..digits])
                 .ok()
@@ -97,7 +94,7 @@ impl Stash {
                     rest = &after[digits + PLACEHOLDER_END.len()..];
                 }
                 None => {
-                    let end = at + self.prefix.len();
+                    let end = at + prefix_len;
                     out.extend_from_slice(&rest[..end]);
                     rest = &rest[end..];
                 }
