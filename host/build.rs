@@ -3,12 +3,15 @@
 //! Every crate in `<workspace>/plugins/` whose Cargo.toml has
 //! `[package.metadata.mcp-mikrotik]` with `plugin = true` is built for `wasm32-wasip2` with the
 //! workspace's `plugin` profile into `<workspace>/target/plugins`, and `OUT_DIR/embedded.rs`
-//! lists the resulting components as `&[(&str, &[u8])]` with `include_bytes!`. With no plugin
-//! crates nothing is embedded. The nested build is quiet unless it fails.
+//! lists the resulting components as `Bundled` values: name, bytes (`include_bytes!`) and
+//! SHA-256, so that a warm start finds a plugin's compile-cache entry without reading its bytes.
+//! With no plugin crates nothing is embedded. The nested build is quiet unless it fails.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use sha2::Digest as _;
 
 const TARGET: &str = "wasm32-wasip2";
 
@@ -45,9 +48,12 @@ fn main() {
                     file.display()
                 );
             }
+            let bytes = std::fs::read(&file)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+            let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
             writeln!(
                 embedded,
-                "    ({name:?}, include_bytes!({:?})),",
+                "    Bundled {{ name: {name:?}, bytes: include_bytes!({:?}), digest: {digest:?} }},",
                 file.display().to_string()
             )
             .expect("writing to a String");

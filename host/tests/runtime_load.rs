@@ -5,6 +5,7 @@ mod runtime_support;
 
 use mcp_mikrotik::plugins::Effect;
 use runtime_support::{FakeRouter, Hostile, config, load, plugin_dir, scratch_dir};
+use serde_json::json;
 
 #[tokio::test]
 async fn loads_the_hostile_plugin_and_lists_its_tools_sorted() {
@@ -175,14 +176,19 @@ async fn the_compile_cache_is_written_reused_and_repaired() {
         "one compiled component cached: {entries:?}"
     );
     let good = std::fs::read(&entries[0]).unwrap();
+    let manifest = entries[0].with_extension("cwasm.manifest");
+    assert!(manifest.is_file(), "its manifest is cached too");
 
     // A second load uses the entry (and leaves it as it was).
     let (second, warnings) = load(cfg.clone(), FakeRouter::interfaces()).await;
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(second.tools().len(), first.tools().len());
     assert_eq!(std::fs::read(&entries[0]).unwrap(), good);
+    let out = second.call("hostile_echo", json!({}), None).await;
+    assert!(out.is_ok(), "{out:?}");
 
-    // A corrupt entry is recompiled and rewritten, not fatal.
+    // A corrupt entry is recompiled and rewritten, not fatal. With the manifest cached, the
+    // plugin is only linked on its first call, so that is when the damage is found.
     let mut corrupt = good.clone();
     let middle = corrupt.len() / 2;
     corrupt[middle] ^= 0xFF;
@@ -190,18 +196,74 @@ async fn the_compile_cache_is_written_reused_and_repaired() {
     let (third, warnings) = load(cfg.clone(), FakeRouter::interfaces()).await;
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(third.tools().len(), first.tools().len());
+    assert_eq!(
+        std::fs::read(&entries[0]).unwrap(),
+        corrupt,
+        "listing the tools does not load the plugin"
+    );
+    let out = third.call("hostile_echo", json!({}), None).await;
+    assert!(out.is_ok(), "{out:?}");
     let rewritten = std::fs::read(&entries[0]).unwrap();
     assert_ne!(rewritten, corrupt, "the corrupt entry was rewritten");
     assert_eq!(rewritten.len(), good.len());
-    let out = third
-        .call("hostile_echo", serde_json::json!({}), None)
-        .await;
-    assert!(out.is_ok(), "{out:?}");
 
-    // A truncated entry too.
+    // A truncated entry too, and a damaged manifest: both are rebuilt at load.
     std::fs::write(&entries[0], b"short").unwrap();
+    std::fs::write(&manifest, b"{not json").unwrap();
     let (fourth, warnings) = load(cfg, FakeRouter::interfaces()).await;
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(fourth.tools().len(), first.tools().len());
     assert_eq!(std::fs::read(&entries[0]).unwrap().len(), good.len());
+    assert!(std::fs::read_to_string(&manifest).unwrap().starts_with('{'));
+    let out = fourth.call("hostile_echo", json!({}), None).await;
+    assert!(out.is_ok(), "{out:?}");
+}
+
+#[tokio::test]
+async fn a_cached_manifest_still_answers_to_the_grant() {
+    let dir = plugin_dir("cache-grant", &[("hostile.wasm", Hostile::Normal)]);
+    let mut cfg = config("cache-grant", dir);
+    let (_, warnings) = load(cfg.clone(), FakeRouter::interfaces()).await;
+    assert!(warnings.is_empty(), "{warnings:?}");
+    cfg.grant = vec!["/ip/**".into()];
+    let (runtime, warnings) = load(cfg, FakeRouter::interfaces()).await;
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("but the operator grants only [/ip/**]"),
+        "{}",
+        warnings[0]
+    );
+    assert!(runtime.tools().is_empty());
+}
+
+#[tokio::test]
+async fn a_plugin_file_replaced_after_start_is_not_run_in_its_place() {
+    let dir = plugin_dir("replaced", &[("hostile.wasm", Hostile::Normal)]);
+    let cfg = config("replaced", dir.clone());
+    let cache_dir = cfg.cache_dir.clone().unwrap();
+    let _ = load(cfg.clone(), FakeRouter::interfaces()).await;
+    // Started from the cache: the plugin is linked on its first call. Its compiled code is
+    // gone and the file now holds something else, so it has to be compiled from the file,
+    // which no longer is what was described at start.
+    let (runtime, warnings) = load(cfg, FakeRouter::interfaces()).await;
+    assert!(warnings.is_empty(), "{warnings:?}");
+    for entry in cache_entries(&cache_dir) {
+        std::fs::remove_file(entry).unwrap();
+    }
+    std::fs::write(
+        dir.join("hostile.wasm"),
+        b"\0asm\x0d\0\x01\0 something else",
+    )
+    .unwrap();
+    let err = runtime
+        .call("hostile_echo", json!({}), None)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("could not be loaded")
+            && err.contains("hostile.wasm")
+            && err.contains("changed since the server started"),
+        "{err}"
+    );
 }

@@ -9,6 +9,7 @@
 //! recompiled and rewritten; cache trouble is logged, never fatal. Writes are atomic (a
 //! temporary file renamed into place).
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,53 +35,74 @@ pub enum CacheOutcome {
     Compiled,
 }
 
+/// Why [`CompileCache::load_or_compile`] has no component.
+#[derive(Debug)]
+pub enum CompileError {
+    /// The component's bytes could not be had (the message says why, for a person).
+    Source(String),
+    /// The bytes are not a component this engine accepts.
+    Invalid(anyhow::Error),
+}
+
+/// SHA-256 of a component: what the cache knows it by.
+pub fn digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
 impl CompileCache {
     /// A cache in `dir`; `None` disables caching.
     pub fn new(dir: Option<PathBuf>) -> Self {
         Self { dir }
     }
 
-    /// Compile `bytes` (a component) or load it from the cache.
-    pub fn load_or_compile(
+    /// Load the component whose bytes have SHA-256 `digest` from the cache, or compile it.
+    /// `bytes` is called only when the component has to be compiled, so a cache hit never
+    /// reads (or pages in) the component itself.
+    pub fn load_or_compile<'a>(
         &self,
         engine: &Engine,
-        bytes: &[u8],
-    ) -> anyhow::Result<(Component, CacheOutcome)> {
-        let Some(path) = self.entry_path(engine, bytes) else {
-            return Ok((compile(engine, bytes)?, CacheOutcome::Compiled));
+        digest: &[u8; 32],
+        bytes: impl FnOnce() -> Result<Cow<'a, [u8]>, String>,
+    ) -> Result<(Component, CacheOutcome), CompileError> {
+        let Some(path) = self.entry_path(engine, digest) else {
+            let bytes = bytes().map_err(CompileError::Source)?;
+            return Ok((compile(engine, &bytes)?, CacheOutcome::Compiled));
         };
         if let Some(component) = read_entry(engine, &path) {
             return Ok((component, CacheOutcome::Hit));
         }
+        let bytes = bytes().map_err(CompileError::Source)?;
         let serialized = engine
-            .precompile_component(bytes)
-            .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            .precompile_component(&bytes)
+            .map_err(|e| CompileError::Invalid(anyhow::anyhow!("{e:#}")))?;
         // SAFETY: `serialized` was produced just now by this engine.
         let component = unsafe { Component::deserialize(engine, &serialized) }
-            .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            .map_err(|e| CompileError::Invalid(anyhow::anyhow!("{e:#}")))?;
         if let Err(e) = write_entry(&path, &serialized) {
             tracing::warn!("cannot write compile cache entry {}: {e}", path.display());
         }
         Ok((component, CacheOutcome::Compiled))
     }
 
-    fn entry_path(&self, engine: &Engine, bytes: &[u8]) -> Option<PathBuf> {
+    /// The entry (`.cwasm` file) of the component with `digest`; `None` without a cache.
+    pub fn entry_path(&self, engine: &Engine, digest: &[u8; 32]) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
         let mut hasher = ShaHasher(Sha256::new());
         hasher
             .0
             .update(b"mcp-mikrotik compile cache v2\0wasmtime 48\0");
-        hasher.0.update(Sha256::digest(bytes));
+        hasher.0.update(digest);
         engine.precompile_compatibility_hash().hash(&mut hasher);
         Some(dir.join(format!("{}.cwasm", hex::encode(hasher.0.finalize()))))
     }
 }
 
-fn compile(engine: &Engine, bytes: &[u8]) -> anyhow::Result<Component> {
-    Component::from_binary(engine, bytes).map_err(|e| anyhow::anyhow!("{e:#}"))
+fn compile(engine: &Engine, bytes: &[u8]) -> Result<Component, CompileError> {
+    Component::from_binary(engine, bytes)
+        .map_err(|e| CompileError::Invalid(anyhow::anyhow!("{e:#}")))
 }
 
-/// A valid entry, or `None` (missing, corrupt or from another engine: logged).
+/// The `.sum` file next to an entry.
 fn sum_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".sum");
@@ -114,6 +136,7 @@ fn file_sum(path: &Path) -> std::io::Result<[u8; SUM_LEN]> {
     Ok(sum_of(hasher.finalize(), len))
 }
 
+/// A valid entry, or `None` (missing, corrupt or from another engine: logged).
 fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
     let expected = match std::fs::read(sum_path(path)) {
         Ok(sum) => sum,
@@ -164,7 +187,8 @@ fn write_entry(path: &Path, serialized: &[u8]) -> std::io::Result<()> {
     write_atomically(&sum_path(path), &sum)
 }
 
-fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+/// Write `data` to `path` through a temporary file renamed into place.
+pub(crate) fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     static NEXT_TMP: AtomicU64 = AtomicU64::new(0);

@@ -141,11 +141,6 @@ impl Spare {
         })
     }
 
-    /// On whose behalf this plugin's instances run.
-    pub fn caller(&self) -> &Arc<Caller> {
-        &self.caller
-    }
-
     fn take(&self) -> Option<Fresh> {
         let mut state = self.state.lock().ok()?;
         let fresh = state.ready.take()?;

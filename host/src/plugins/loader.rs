@@ -3,6 +3,9 @@
 //! contract version, link them, ask each for its manifest and check it. A plugin that fails
 //! any step is skipped with one [`LoadWarning`]; loading itself only fails when the engine
 //! cannot be created.
+//!
+//! A plugin whose manifest is in the compile cache (see [`super::manifest_cache`]) is not
+//! loaded at start: its [`PluginCode`] maps and links the compiled code on the first call.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -13,10 +16,12 @@ use wasmtime::Engine;
 use wasmtime::component::{Component, Linker};
 
 use super::bindings::{CONTRACT_PACKAGE, CONTRACT_VERSION, EXPORT_INTERFACE, PluginPre};
-use super::cache::CompileCache;
+use super::cache::{CacheOutcome, CompileCache, CompileError};
 use super::config::{RuntimeConfig, human_duration, human_limit};
+use super::embedded::Bundled;
 use super::instance::{self, InstanceFailure, RunSpec, Spare};
 use super::manifest::{CheckedManifest, check_manifest};
+use super::manifest_cache;
 use super::state::{CallState, Caller};
 use super::types::{LoadWarning, PluginSource};
 use crate::routeros::Router;
@@ -25,23 +30,66 @@ use crate::routeros::Router;
 pub struct LoadedPlugin {
     pub source: PluginSource,
     pub manifest: CheckedManifest,
-    /// Fresh instances for calls.
-    pub spare: Arc<Spare>,
+    /// Its code, and fresh instances for calls.
+    pub code: PluginCode,
+}
+
+/// What every plugin load needs: the linker (with the engine) and the compile cache.
+pub struct LoadContext {
+    pub linker: Linker<CallState>,
+    pub cache: CompileCache,
+}
+
+/// Where a component comes from, so it can be compiled again when its cache entry is gone.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Bundled(&'static [u8]),
+    File(std::path::PathBuf),
+}
+
+impl Origin {
+    /// The component's bytes, which must still have SHA-256 `digest`.
+    fn read(&self, digest: &[u8; 32]) -> Result<Cow<'static, [u8]>, String> {
+        match self {
+            Origin::Bundled(bytes) => Ok(Cow::Borrowed(bytes)),
+            Origin::File(path) => {
+                let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+                if super::cache::digest(&bytes) != *digest {
+                    return Err(
+                        "the file changed since the server started; restart the server to load the new version"
+                            .into(),
+                    );
+                }
+                Ok(Cow::Owned(bytes))
+            }
+        }
+    }
+}
+
+/// A component to load: its name for messages, where it comes from, its SHA-256, and its
+/// bytes when they had to be read already (a plugin file; bundled bytes stay untouched).
+pub struct Gathered {
+    pub source: PluginSource,
+    pub origin: Origin,
+    pub digest: [u8; 32],
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// Components to load, in a stable order: bundled first, then the directory sorted by name.
 pub fn gather_sources(
     cfg: &RuntimeConfig,
-    bundled: &[(&str, &'static [u8])],
+    bundled: &[Bundled],
     warnings: &mut Vec<LoadWarning>,
-) -> Vec<(PluginSource, Cow<'static, [u8]>)> {
-    let mut sources: Vec<(PluginSource, Cow<'static, [u8]>)> = Vec::new();
+) -> Vec<Gathered> {
+    let mut sources = Vec::new();
     if cfg.load_bundled {
-        for (name, bytes) in bundled {
-            sources.push((
-                PluginSource::Bundled(name.to_string()),
-                Cow::Borrowed(*bytes),
-            ));
+        for plugin in bundled {
+            sources.push(Gathered {
+                source: PluginSource::Bundled(plugin.name.to_string()),
+                origin: Origin::Bundled(plugin.bytes),
+                digest: plugin.digest,
+                bytes: None,
+            });
         }
     }
     if let Some(dir) = &cfg.plugin_dir {
@@ -70,10 +118,7 @@ pub fn release_resident(bytes: &'static [u8]) {
     }
 }
 
-fn read_plugin_dir(
-    dir: &Path,
-    warnings: &mut Vec<LoadWarning>,
-) -> Vec<(PluginSource, Cow<'static, [u8]>)> {
+fn read_plugin_dir(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<Gathered> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -97,7 +142,12 @@ fn read_plugin_dir(
     for path in paths {
         let source = PluginSource::File(path.clone());
         match std::fs::read(&path) {
-            Ok(bytes) => out.push((source, Cow::Owned(bytes))),
+            Ok(bytes) => out.push(Gathered {
+                source,
+                origin: Origin::File(path),
+                digest: super::cache::digest(&bytes),
+                bytes: Some(bytes),
+            }),
             Err(e) => warnings.push(LoadWarning::new(&source, format!("cannot read it: {e}"))),
         }
     }
@@ -120,16 +170,38 @@ fn check_binary_kind(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Compile through the cache (blocking work; run it on a blocking thread).
-pub fn compile(engine: &Engine, cache: &CompileCache, bytes: &[u8]) -> Result<Component, String> {
-    check_binary_kind(bytes)?;
-    cache
-        .load_or_compile(engine, bytes)
-        .map(|(component, outcome)| {
-            tracing::debug!("component {:?}", outcome);
-            component
-        })
-        .map_err(|e| format!("it is not a valid WebAssembly component: {e:#}"))
+/// Compile through the cache (blocking work; run it on a blocking thread). `held` are the
+/// bytes when already read; otherwise they are fetched from `origin` only on a cache miss.
+pub fn compile(
+    engine: &Engine,
+    cache: &CompileCache,
+    origin: &Origin,
+    digest: &[u8; 32],
+    held: Option<&[u8]>,
+) -> Result<Component, String> {
+    let bytes = || {
+        let bytes = match held {
+            Some(bytes) => Cow::Borrowed(bytes),
+            None => origin.read(digest)?,
+        };
+        check_binary_kind(&bytes)?;
+        Ok(bytes)
+    };
+    let (component, outcome) =
+        cache
+            .load_or_compile(engine, digest, bytes)
+            .map_err(|e| match e {
+                CompileError::Source(why) => why,
+                CompileError::Invalid(e) => {
+                    format!("it is not a valid WebAssembly component: {e:#}")
+                }
+            })?;
+    tracing::debug!("component {outcome:?}");
+    if let (CacheOutcome::Compiled, Origin::Bundled(bytes)) = (outcome, origin) {
+        // The engine holds its own copy of the code now.
+        release_resident(bytes);
+    }
+    Ok(component)
 }
 
 /// Check the component targets this contract version; name the version it wants otherwise.
@@ -175,23 +247,32 @@ fn is_other_contract_version(name: &str) -> bool {
         && name.rsplit_once('@').map(|(_, v)| v) != Some(CONTRACT_VERSION)
 }
 
-/// Link a compiled component and read its manifest.
+/// Check a compiled component targets this contract and link it.
+fn link(linker: &Linker<CallState>, component: &Component) -> Result<PluginPre<CallState>, String> {
+    check_contract(linker.engine(), component)?;
+    let instance_pre = linker
+        .instantiate_pre(component)
+        .map_err(|e| format!("it needs imports this host does not provide: {e:#}"))?;
+    PluginPre::new(instance_pre)
+        .map_err(|e| format!("its exports do not match the contract: {e:#}"))
+}
+
+/// Link a compiled component, read its manifest (storing it in the compile cache) and check it.
 pub async fn prepare(
-    source: PluginSource,
+    gathered: Gathered,
     component: Component,
-    linker: &Linker<CallState>,
+    ctx: &LoadContext,
     cfg: &RuntimeConfig,
     router: &Arc<dyn Router>,
 ) -> Result<LoadedPlugin, LoadWarning> {
+    let Gathered {
+        source,
+        origin,
+        digest,
+        ..
+    } = gathered;
     let warn = |reason: String| LoadWarning::new(&source, reason);
-    check_contract(linker.engine(), &component).map_err(warn)?;
-    let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
-        warn(format!(
-            "it needs imports this host does not provide: {e:#}"
-        ))
-    })?;
-    let pre = PluginPre::new(instance_pre)
-        .map_err(|e| warn(format!("its exports do not match the contract: {e:#}")))?;
+    let pre = link(&ctx.linker, &component).map_err(warn)?;
 
     let label = source.to_string();
     let describe_caller = Arc::new(Caller {
@@ -226,20 +307,113 @@ pub async fn prepare(
             )));
         }
     };
+    if let Some(entry) = ctx.cache.entry_path(ctx.linker.engine(), &digest) {
+        manifest_cache::write(&entry, &manifest);
+    }
     let manifest = check_manifest(manifest, &cfg.grant).map_err(warn)?;
-    let caller = Arc::new(Caller {
+    let code = PluginCode::new(origin, digest, caller_of(&manifest, cfg, router), cfg);
+    let _ = code
+        .spare
+        .set(Spare::new(pre, code.caller.clone(), cfg.memory_limit));
+    Ok(LoadedPlugin {
+        source,
+        manifest,
+        code,
+    })
+}
+
+/// A plugin whose manifest is in the compile cache: checked now, loaded on its first call.
+/// `None` when the cache has no manifest for it.
+pub fn from_cache(
+    gathered: &Gathered,
+    ctx: &LoadContext,
+    cfg: &RuntimeConfig,
+    router: &Arc<dyn Router>,
+) -> Option<Result<LoadedPlugin, LoadWarning>> {
+    let entry = ctx
+        .cache
+        .entry_path(ctx.linker.engine(), &gathered.digest)?;
+    let manifest = manifest_cache::read(&entry)?;
+    let source = gathered.source.clone();
+    Some(match check_manifest(manifest, &cfg.grant) {
+        Ok(manifest) => {
+            let caller = caller_of(&manifest, cfg, router);
+            let code = PluginCode::new(gathered.origin.clone(), gathered.digest, caller, cfg);
+            Ok(LoadedPlugin {
+                source,
+                manifest,
+                code,
+            })
+        }
+        Err(reason) => Err(LoadWarning::new(&source, reason)),
+    })
+}
+
+/// On whose behalf the calls of a plugin with this manifest run.
+fn caller_of(
+    manifest: &CheckedManifest,
+    cfg: &RuntimeConfig,
+    router: &Arc<dyn Router>,
+) -> Arc<Caller> {
+    Arc::new(Caller {
         plugin: Arc::from(manifest.name.as_str()),
         permissions: Arc::from(manifest.permissions.clone()),
         read_only: cfg.read_only,
         max_rows: cfg.max_rows,
         router: router.clone(),
         describing: false,
-    });
-    Ok(LoadedPlugin {
-        source,
-        manifest,
-        spare: Spare::new(pre, caller, cfg.memory_limit),
     })
+}
+
+/// A plugin's code: linked at load, or on its first call when its manifest came from the
+/// compile cache.
+pub struct PluginCode {
+    origin: Origin,
+    digest: [u8; 32],
+    caller: Arc<Caller>,
+    memory_limit: usize,
+    spare: tokio::sync::OnceCell<Arc<Spare>>,
+}
+
+impl PluginCode {
+    fn new(origin: Origin, digest: [u8; 32], caller: Arc<Caller>, cfg: &RuntimeConfig) -> Self {
+        Self {
+            origin,
+            digest,
+            caller,
+            memory_limit: cfg.memory_limit,
+            spare: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// On whose behalf this plugin's instances run.
+    pub fn caller(&self) -> &Arc<Caller> {
+        &self.caller
+    }
+
+    /// The plugin's instances, linking its code first if this is its first call. A failure
+    /// is not remembered: the next call tries again.
+    pub async fn spare(&self, ctx: &Arc<LoadContext>) -> Result<&Arc<Spare>, String> {
+        self.spare
+            .get_or_try_init(|| async {
+                let (job_ctx, origin, digest) = (ctx.clone(), self.origin.clone(), self.digest);
+                let component = tokio::task::spawn_blocking(move || {
+                    compile(
+                        job_ctx.linker.engine(),
+                        &job_ctx.cache,
+                        &origin,
+                        &digest,
+                        None,
+                    )
+                })
+                .await
+                .map_err(|e| format!("its compilation task failed: {e}"))??;
+                let pre = link(&ctx.linker, &component)?;
+                tracing::debug!("plugin {} linked on its first call", self.caller.plugin);
+                Ok(Spare::new(pre, self.caller.clone(), self.memory_limit))
+            })
+            .await
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod instance;
 mod janitor;
 mod loader;
 mod manifest;
+mod manifest_cache;
 pub mod patterns;
 mod runtime;
 mod state;
@@ -25,6 +26,6 @@ mod types;
 
 pub use access::is_read;
 pub use config::RuntimeConfig;
-pub use embedded::BUNDLED;
+pub use embedded::{BUNDLED, Bundled};
 pub use runtime::Runtime;
 pub use types::{Effect, LoadWarning, ProgressFn, StructuredJson, ToolError, ToolInfo, ToolOutput};

@@ -11,9 +11,10 @@ use wasmtime::component::{HasSelf, Linker};
 use super::bindings::Plugin;
 use super::cache::CompileCache;
 use super::config::{RuntimeConfig, human_duration, human_limit, human_size};
+use super::embedded::Bundled;
 use super::engine::{POOL_MAX_MEMORY, shared_engine};
 use super::instance::{self, InstanceFailure, RunSpec};
-use super::loader::{self, LoadedPlugin};
+use super::loader::{self, LoadContext, LoadedPlugin};
 use super::manifest::validation_errors;
 use super::state::CallState;
 use super::structured::{self, Check};
@@ -30,6 +31,8 @@ pub struct Runtime {
 
 struct Inner {
     cfg: RuntimeConfig,
+    /// For plugins linked on their first call.
+    load: Arc<LoadContext>,
     plugins: Vec<LoadedPlugin>,
     /// Visible tools, sorted by name.
     tools: Vec<ToolInfo>,
@@ -48,11 +51,11 @@ impl Runtime {
         Self::load_with(cfg, router, super::embedded::BUNDLED).await
     }
 
-    /// [`Runtime::load`] with an explicit list of bundled components (name, bytes).
+    /// [`Runtime::load`] with an explicit list of bundled components.
     pub async fn load_with(
         cfg: RuntimeConfig,
         router: Arc<dyn Router>,
-        bundled: &[(&str, &'static [u8])],
+        bundled: &[Bundled],
     ) -> anyhow::Result<(Runtime, Vec<LoadWarning>)> {
         anyhow::ensure!(
             cfg.memory_limit <= POOL_MAX_MEMORY,
@@ -69,14 +72,33 @@ impl Runtime {
 
         let mut warnings = Vec::new();
         let sources = loader::gather_sources(&cfg, bundled, &mut warnings);
-        let cache = CompileCache::new(cfg.resolved_cache_dir());
+        let ctx = Arc::new(LoadContext {
+            linker,
+            cache: CompileCache::new(cfg.resolved_cache_dir()),
+        });
         let started = Instant::now();
 
-        // Compile (CPU-bound) in parallel on blocking threads, then link and describe.
+        // Plugins described in the compile cache are ready now (and linked on first call);
+        // the others are compiled (CPU-bound) in parallel on blocking threads, then linked
+        // and described.
+        let mut loaded: Vec<(usize, Result<LoadedPlugin, LoadWarning>)> = Vec::new();
         let mut compiling = JoinSet::new();
-        for (i, (source, bytes)) in sources.into_iter().enumerate() {
-            let (engine, cache) = (engine.clone(), cache.clone());
-            compiling.spawn_blocking(move || (i, source, loader::compile(&engine, &cache, &bytes)));
+        for (i, gathered) in sources.into_iter().enumerate() {
+            if let Some(plugin) = loader::from_cache(&gathered, &ctx, &cfg, &router) {
+                loaded.push((i, plugin));
+                continue;
+            }
+            let ctx = ctx.clone();
+            compiling.spawn_blocking(move || {
+                let component = loader::compile(
+                    ctx.linker.engine(),
+                    &ctx.cache,
+                    &gathered.origin,
+                    &gathered.digest,
+                    gathered.bytes.as_deref(),
+                );
+                (i, gathered, component)
+            });
         }
         let mut compiled = Vec::new();
         while let Some(joined) = compiling.join_next().await {
@@ -84,21 +106,18 @@ impl Runtime {
                 .push(joined.map_err(|e| anyhow::anyhow!("plugin compilation task failed: {e}"))?);
         }
         compiled.sort_by_key(|(i, _, _)| *i);
-        // The engine holds its own copy of the code now.
-        for (_, bytes) in bundled {
-            loader::release_resident(bytes);
+        for (i, gathered, component) in compiled {
+            let plugin = match component {
+                Ok(component) => loader::prepare(gathered, component, &ctx, &cfg, &router).await,
+                Err(reason) => Err(LoadWarning::new(&gathered.source, reason)),
+            };
+            loaded.push((i, plugin));
         }
+        loaded.sort_by_key(|(i, _)| *i);
 
         let mut plugins: Vec<LoadedPlugin> = Vec::new();
-        for (_, source, component) in compiled {
-            let component = match component {
-                Ok(c) => c,
-                Err(reason) => {
-                    warnings.push(LoadWarning::new(&source, reason));
-                    continue;
-                }
-            };
-            match loader::prepare(source, component, &linker, &cfg, &router).await {
+        for (_, plugin) in loaded {
+            match plugin {
                 Ok(plugin) => match clash(&plugins, &plugin) {
                     Some(reason) => warnings.push(LoadWarning::new(&plugin.source, reason)),
                     None => {
@@ -123,10 +142,10 @@ impl Runtime {
             plugins.len(),
             started.elapsed().as_millis()
         );
-        Ok((Runtime::assemble(cfg, plugins), warnings))
+        Ok((Runtime::assemble(cfg, ctx, plugins), warnings))
     }
 
-    fn assemble(cfg: RuntimeConfig, plugins: Vec<LoadedPlugin>) -> Runtime {
+    fn assemble(cfg: RuntimeConfig, load: Arc<LoadContext>, plugins: Vec<LoadedPlugin>) -> Runtime {
         let mut tools = Vec::new();
         let mut index = HashMap::new();
         for (p, plugin) in plugins.iter().enumerate() {
@@ -142,6 +161,7 @@ impl Runtime {
         Runtime {
             inner: Arc::new(Inner {
                 cfg,
+                load,
                 plugins,
                 tools,
                 index,
@@ -174,15 +194,32 @@ impl Runtime {
         }
         let cfg = &inner.cfg;
         let who = format!("tool {name} (plugin {:?})", plugin.manifest.name);
+        let deadline = Instant::now() + cfg.deadline;
+        let spare =
+            match tokio::time::timeout_at(deadline.into(), plugin.code.spare(&inner.load)).await {
+                Ok(Ok(spare)) => spare,
+                Ok(Err(why)) => {
+                    return Err(ToolError::Failed(format!(
+                        "{who} cannot run: its plugin {} could not be loaded: {why}",
+                        plugin.source
+                    )));
+                }
+                Err(_) => {
+                    return Err(ToolError::Failed(format!(
+                        "{who} exceeded its {} deadline while its plugin was being loaded",
+                        human_duration(cfg.deadline)
+                    )));
+                }
+            };
         let spec = RunSpec {
-            caller: plugin.spare.caller().clone(),
-            deadline: Instant::now() + cfg.deadline,
+            caller: plugin.code.caller().clone(),
+            deadline,
             memory_limit: cfg.memory_limit,
             progress,
         };
         let arguments = args.to_string();
-        let run = instance::call(&plugin.spare, spec, name, &arguments);
-        let outcome = match tokio::time::timeout(cfg.deadline, run).await {
+        let run = instance::call(spare, spec, name, &arguments);
+        let outcome = match tokio::time::timeout_at(deadline.into(), run).await {
             Ok(outcome) => outcome,
             Err(_) => Err(InstanceFailure::Deadline),
         };
