@@ -69,7 +69,7 @@ async fn another_contract_version_is_skipped_naming_the_version() {
         warnings[0]
     );
     assert!(
-        warnings[0].contains("mikrotik:plugin@0.2.0"),
+        warnings[0].contains("mikrotik:plugin@0.3.0"),
         "{}",
         warnings[0]
     );

@@ -10,11 +10,11 @@ wasmtime::component::bindgen!({
 });
 
 /// Version of the contract this host implements.
-pub const CONTRACT_VERSION: &str = "0.2.0";
+pub const CONTRACT_VERSION: &str = "0.3.0";
 /// The package of the contract, without version.
 pub const CONTRACT_PACKAGE: &str = "mikrotik:plugin";
 /// The interface plugins export.
-pub const EXPORT_INTERFACE: &str = "mikrotik:plugin/tools@0.2.0";
+pub const EXPORT_INTERFACE: &str = "mikrotik:plugin/tools@0.3.0";
 
 pub use exports::mikrotik::plugin::tools as guest_tools;
 pub use mikrotik::plugin::routeros as host_routeros;

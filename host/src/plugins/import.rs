@@ -8,8 +8,7 @@ use bytes::Bytes;
 
 use super::access::{CallerPolicy, Refusal};
 use super::bindings::host_routeros::{
-    AttributeEnds, CallError as WitCallError, CallOptions, Cut as WitCut, Host, RawValue, Reply,
-    Row as WitRow, Trap,
+    CallError as WitCallError, CallOptions, Cut as WitCut, Host, RawValue, Reply, Trap,
 };
 use super::state::{CallState, Caller};
 use crate::routeros::{CallError, Cut, Limits, Request, Response, Row, RowObserver};
@@ -115,67 +114,78 @@ pub(crate) fn build_request(
     })
 }
 
-/// A row in the contract's packed form: names and values back to back in one string.
-fn row_of(row: &Row) -> WitRow {
-    // Nearly every row is UTF-8 throughout: copy the bytes and check them once.
-    let mut bytes = Vec::with_capacity(row.wire_len());
-    let mut ends = Vec::with_capacity(16);
-    for attr in row.iter() {
-        bytes.extend_from_slice(attr.name);
-        let name_end = bytes.len() as u32;
-        bytes.extend_from_slice(attr.value);
-        ends.push(AttributeEnds {
-            name_end,
-            value_end: bytes.len() as u32,
-        });
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => WitRow {
-            text,
-            ends,
-            raw: Vec::new(),
-        },
-        Err(_) => row_of_mixed(row),
-    }
-}
-
-/// [`row_of`] for a row with bytes that are not UTF-8: such values are read as text (see
-/// [`crate::routeros::text`]) and also passed as their original bytes.
-fn row_of_mixed(row: &Row) -> WitRow {
-    let mut text = String::with_capacity(row.wire_len());
-    let mut ends = Vec::new();
-    let mut raw = Vec::new();
-    for (index, attr) in row.iter().enumerate() {
-        text.push_str(&attr.name());
-        let name_end = text.len() as u32;
-        match std::str::from_utf8(attr.value) {
-            Ok(value) => text.push_str(value),
-            Err(_) => {
-                text.push_str(&attr.value());
-                raw.push(RawValue {
-                    index: index as u32,
-                    bytes: attr.value.to_vec(),
-                });
-            }
-        }
-        ends.push(AttributeEnds {
-            name_end,
-            value_end: text.len() as u32,
-        });
-    }
-    WitRow { text, ends, raw }
-}
-
-/// A router [`Response`] as the contract's `reply`.
+/// A router [`Response`] as the contract's `reply`: every attribute of every row, then those
+/// of `!done`, packed into one string with their end offsets (see the WIT for the layout).
 pub(crate) fn reply_of(response: Response) -> Reply {
+    let wire: usize = response.rows.iter().map(Row::wire_len).sum();
+    let mut packed = Packed {
+        bytes: Vec::with_capacity(wire + response.done.wire_len()),
+        ends: Vec::with_capacity(wire / 8),
+        raw: Vec::new(),
+    };
+    let mut row_ends = Vec::with_capacity(response.rows.len());
+    for row in &response.rows {
+        packed.push_row(row);
+        row_ends.push((packed.ends.len() / 2) as u32);
+    }
+    packed.push_row(&response.done);
+    // Every piece was checked to be UTF-8 as it was added.
+    let text = String::from_utf8(packed.bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Reply {
-        rows: response.rows.iter().map(row_of).collect(),
-        done: row_of(&response.done),
+        text,
+        ends: packed.ends,
+        row_ends,
+        raw: packed.raw,
         cut: response.cut.map(|cut| match cut {
             Cut::Deadline => WitCut::Deadline,
             Cut::RowCap => WitCut::RowCap,
         }),
         empty: response.empty,
+    }
+}
+
+/// A reply being packed.
+struct Packed {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+    raw: Vec<RawValue>,
+}
+
+impl Packed {
+    fn push_row(&mut self, row: &Row) {
+        // Nearly every row is UTF-8 throughout: copy its bytes and check them once.
+        let (start, attributes) = (self.bytes.len(), self.ends.len());
+        for attr in row.iter() {
+            self.bytes.extend_from_slice(attr.name);
+            self.ends.push(self.bytes.len() as u32);
+            self.bytes.extend_from_slice(attr.value);
+            self.ends.push(self.bytes.len() as u32);
+        }
+        if std::str::from_utf8(&self.bytes[start..]).is_err() {
+            self.bytes.truncate(start);
+            self.ends.truncate(attributes);
+            self.push_mixed_row(row);
+        }
+    }
+
+    /// [`Packed::push_row`] for a row with bytes that are not UTF-8: such values are read as
+    /// text (see [`crate::routeros::text`]) and also passed as their original bytes.
+    fn push_mixed_row(&mut self, row: &Row) {
+        for attr in row.iter() {
+            self.bytes.extend_from_slice(attr.name().as_bytes());
+            self.ends.push(self.bytes.len() as u32);
+            if std::str::from_utf8(attr.value).is_ok() {
+                self.bytes.extend_from_slice(attr.value);
+            } else {
+                self.bytes.extend_from_slice(attr.value().as_bytes());
+                self.raw.push(RawValue {
+                    attribute: (self.ends.len() / 2) as u32,
+                    bytes: attr.value.to_vec(),
+                });
+            }
+            self.ends.push(self.bytes.len() as u32);
+        }
     }
 }
 
@@ -198,31 +208,75 @@ pub(crate) fn call_error_of(error: CallError, command: &str) -> WitCallError {
 mod tests {
     use super::*;
 
-    /// Unpack a contract row the way the WIT documents it.
-    fn unpack(row: &WitRow) -> Vec<(&str, &str)> {
-        let mut start = 0;
-        row.ends
-            .iter()
-            .map(|e| {
-                let (n, v) = (e.name_end as usize, e.value_end as usize);
-                let pair = (&row.text[start..n], &row.text[n..v]);
-                start = v;
-                pair
-            })
-            .collect()
+    /// Unpack a contract reply the way the WIT documents it: rows, then the done attributes.
+    fn unpack(reply: &Reply) -> (Vec<Vec<(&str, &str)>>, Vec<(&str, &str)>) {
+        let attribute = |a: usize| {
+            let start = if a == 0 {
+                0
+            } else {
+                reply.ends[2 * a - 1] as usize
+            };
+            let (n, v) = (reply.ends[2 * a] as usize, reply.ends[2 * a + 1] as usize);
+            (&reply.text[start..n], &reply.text[n..v])
+        };
+        let mut rows = Vec::new();
+        let mut from = 0;
+        for &end in &reply.row_ends {
+            rows.push((from..end as usize).map(attribute).collect());
+            from = end as usize;
+        }
+        let done = (from..reply.ends.len() / 2).map(attribute).collect();
+        (rows, done)
+    }
+
+    fn response(rows: Vec<Row>, done: Row) -> Response {
+        Response {
+            rows,
+            done,
+            ..Response::default()
+        }
     }
 
     #[test]
-    fn rows_are_packed_as_the_contract_documents() {
-        let row = Row::from_pairs(&[
-            (&b".id"[..], &b"*1A"[..]),
-            (b"comment", b"a=b=c"),
-            (b"empty", b""),
-            (b"name", "caf\u{e9}".as_bytes()),
-        ]);
-        let packed = row_of(&row);
+    fn replies_are_packed_as_the_contract_documents() {
+        let rows = vec![
+            Row::from_pairs(&[(&b"name"[..], &b"ether1"[..]), (b"mtu", b"1500")]),
+            Row::from_pairs(&[(&b"name"[..], &b"ether2"[..])]),
+        ];
+        let done = Row::from_pairs(&[(&b"ret"[..], &b"*5"[..])]);
+        let packed = reply_of(response(rows, done));
+        // The example of the WIT, to the letter.
+        assert_eq!(packed.text, "nameether1mtu1500nameether2ret*5");
+        assert_eq!(packed.ends, vec![4, 10, 13, 17, 21, 27, 30, 32]);
+        assert_eq!(packed.row_ends, vec![2, 3]);
+        let (rows, done) = unpack(&packed);
         assert_eq!(
-            unpack(&packed),
+            rows,
+            vec![
+                vec![("name", "ether1"), ("mtu", "1500")],
+                vec![("name", "ether2")]
+            ]
+        );
+        assert_eq!(done, vec![("ret", "*5")]);
+        assert!(packed.raw.is_empty());
+    }
+
+    #[test]
+    fn empty_rows_values_and_replies_pack_too() {
+        let rows = vec![
+            Row::new(),
+            Row::from_pairs(&[
+                (&b".id"[..], &b"*1A"[..]),
+                (b"comment", b"a=b=c"),
+                (b"empty", b""),
+                (b"name", "caf\u{e9}".as_bytes()),
+            ]),
+        ];
+        let packed = reply_of(response(rows, Row::new()));
+        let (rows, done) = unpack(&packed);
+        assert_eq!(rows[0], vec![]);
+        assert_eq!(
+            rows[1],
             vec![
                 (".id", "*1A"),
                 ("comment", "a=b=c"),
@@ -230,20 +284,24 @@ mod tests {
                 ("name", "caf\u{e9}")
             ]
         );
-        assert!(packed.raw.is_empty());
-        assert!(unpack(&row_of(&Row::new())).is_empty());
+        assert!(done.is_empty());
+        let nothing = reply_of(Response::default());
+        assert_eq!((nothing.text.as_str(), nothing.ends.len()), ("", 0));
+        assert!(nothing.row_ends.is_empty());
     }
 
     #[test]
     fn values_that_are_not_utf8_come_with_their_bytes() {
-        let row = Row::from_pairs(&[(&b"name"[..], &b"x"[..]), (b"comment", b"K\xfcche")]);
-        let packed = row_of(&row);
-        assert_eq!(
-            unpack(&packed),
-            vec![("name", "x"), ("comment", "K\u{fc}che")]
-        );
+        let rows = vec![
+            Row::from_pairs(&[(&b"name"[..], &b"a"[..])]),
+            Row::from_pairs(&[(&b"name"[..], &b"x"[..]), (b"comment", b"K\xfcche")]),
+        ];
+        let packed = reply_of(response(rows, Row::new()));
+        let (rows, _) = unpack(&packed);
+        assert_eq!(rows[0], vec![("name", "a")]);
+        assert_eq!(rows[1], vec![("name", "x"), ("comment", "K\u{fc}che")]);
         assert_eq!(packed.raw.len(), 1);
-        assert_eq!(packed.raw[0].index, 1);
+        assert_eq!(packed.raw[0].attribute, 2, "counted across the whole reply");
         assert_eq!(packed.raw[0].bytes, b"K\xfcche".to_vec());
     }
 }

@@ -439,7 +439,7 @@ mod tests {
     fn other_contract_versions_are_recognised() {
         assert!(is_other_contract_version("mikrotik:plugin/tools@9.0.0"));
         assert!(is_other_contract_version("mikrotik:plugin/tools"));
-        assert!(!is_other_contract_version("mikrotik:plugin/tools@0.2.0"));
+        assert!(!is_other_contract_version("mikrotik:plugin/tools@0.3.0"));
         assert!(!is_other_contract_version("wasi:cli/stdout@0.2.0"));
     }
 }

@@ -75,7 +75,7 @@ pub fn accept(
 /// `text` (valid JSON) without line breaks, so it can sit inside one newline-delimited message:
 /// in valid JSON a raw CR or LF can only be whitespace between tokens, never part of a string.
 fn one_line(text: String) -> String {
-    if !text.contains(['\n', '\r']) {
+    if memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_none() {
         return text;
     }
     text.replace(['\n', '\r'], " ")

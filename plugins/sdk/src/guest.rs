@@ -47,31 +47,73 @@ impl RouterApi for WitRouter {
     }
 }
 
-/// A contract row as the SDK's [`Row`]: the packed text and offsets are kept as they are.
-fn row_from_wit(row: wit::Row) -> Row {
-    let ends = row
-        .ends
-        .into_iter()
-        .map(|e| (e.name_end, e.value_end))
-        .collect();
-    let raw = row.raw.into_iter().map(|r| (r.index, r.bytes)).collect();
-    Row::from_packed(row.text, ends, raw)
-}
-
-/// Convert an import reply into the SDK's [`Reply`].
+/// The rows of a packed contract reply (see the WIT's `reply`). Offsets that do not fit the
+/// text give empty pieces, not a panic.
 pub fn reply_from_wit(reply: wit::Reply) -> Reply {
+    let wit::Reply {
+        text,
+        ends,
+        row_ends,
+        raw,
+        cut,
+        empty,
+    } = reply;
+    let attributes = ends.len() / 2;
+    // Attribute ranges of the rows, then of `!done`.
+    let mut bounds = Vec::with_capacity(row_ends.len() + 1);
+    let mut from = 0usize;
+    for &end in &row_ends {
+        let end = (end as usize).clamp(from, attributes);
+        bounds.push((from, end));
+        from = end;
+    }
+    bounds.push((from, attributes));
+    let mut raws: Vec<Vec<(u32, Vec<u8>)>> = vec![Vec::new(); bounds.len()];
+    for value in raw {
+        let a = value.attribute as usize;
+        let r = bounds.partition_point(|&(_, to)| to <= a);
+        if let Some(&(from, to)) = bounds.get(r)
+            && (from..to).contains(&a)
+        {
+            raws[r].push(((a - from) as u32, value.bytes));
+        }
+    }
+    let mut rows: Vec<Row> = bounds
+        .iter()
+        .zip(raws)
+        .map(|(&(from, to), raw)| row_of(&text, &ends, from, to, raw))
+        .collect();
+    let done = rows.pop().unwrap_or_default();
     Reply {
-        rows: reply.rows.into_iter().map(row_from_wit).collect(),
-        done: row_from_wit(reply.done),
-        cut: reply.cut.map(|cut| match cut {
+        rows,
+        done,
+        cut: cut.map(|cut| match cut {
             wit::Cut::Deadline => Cut::Deadline,
             wit::Cut::RowCap => Cut::RowCap,
         }),
-        empty: reply.empty,
+        empty,
     }
 }
 
-/// Convert an import error into the SDK's [`CallError`].
+/// Attributes `from..to` of a packed reply as one [`Row`], its offsets made relative to it.
+fn row_of(text: &str, ends: &[u32], from: usize, to: usize, raw: Vec<(u32, Vec<u8>)>) -> Row {
+    let end_of = |a: usize| match a {
+        0 => 0,
+        _ => ends[2 * a - 1],
+    };
+    let (start, stop) = (end_of(from), end_of(to));
+    let piece = text.get(start as usize..stop as usize).unwrap_or("");
+    let relative = (from..to)
+        .map(|a| {
+            (
+                ends[2 * a].saturating_sub(start),
+                ends[2 * a + 1].saturating_sub(start),
+            )
+        })
+        .collect();
+    Row::from_packed(piece.to_string(), relative, raw)
+}
+
 pub fn error_from_wit(error: wit::CallError) -> CallError {
     match error {
         wit::CallError::Trap(t) => CallError::Trap(Trap {
@@ -158,36 +200,20 @@ mod tests {
 
     #[test]
     fn replies_and_errors_convert_field_by_field() {
+        // Rows `name=wan comment=café` (not UTF-8 on the wire) and `name=lan`, done `ret=*5`.
         let reply = wit::Reply {
-            rows: vec![wit::Row {
-                text: "namewancommentcaf\u{e9}".into(),
-                ends: vec![
-                    wit::AttributeEnds {
-                        name_end: 4,
-                        value_end: 7,
-                    },
-                    wit::AttributeEnds {
-                        name_end: 14,
-                        value_end: 19,
-                    },
-                ],
-                raw: vec![wit::RawValue {
-                    index: 1,
-                    bytes: vec![0x63, 0x61, 0x66, 0xE9],
-                }],
+            text: "namewancommentcaf\u{e9}namelanret*5".into(),
+            ends: vec![4, 7, 14, 19, 23, 26, 29, 31],
+            row_ends: vec![2, 3],
+            raw: vec![wit::RawValue {
+                attribute: 1,
+                bytes: vec![0x63, 0x61, 0x66, 0xE9],
             }],
-            done: wit::Row {
-                text: "ret*5".into(),
-                ends: vec![wit::AttributeEnds {
-                    name_end: 3,
-                    value_end: 5,
-                }],
-                raw: vec![],
-            },
             cut: Some(wit::Cut::RowCap),
             empty: false,
         };
         let reply = reply_from_wit(reply);
+        assert_eq!(reply.rows.len(), 2);
         assert_eq!(reply.rows[0].get("name"), Some("wan"));
         assert_eq!(reply.rows[0].get("comment"), Some("caf\u{e9}"));
         assert_eq!(reply.rows[0].attribute(0).unwrap().raw, None);
@@ -195,7 +221,11 @@ mod tests {
             reply.rows[0].attribute(1).unwrap().raw,
             Some(&[0x63, 0x61, 0x66, 0xE9][..])
         );
+        assert_eq!(reply.rows[1].len(), 1);
+        assert_eq!(reply.rows[1].get("name"), Some("lan"));
+        assert_eq!(reply.rows[1].attribute(0).unwrap().raw, None);
         assert_eq!(reply.ret(), Some("*5"));
+        assert_eq!(reply.done.len(), 1);
         assert_eq!(reply.cut, Some(Cut::RowCap));
         let trap = wit::Trap {
             category: Some(0),
@@ -209,28 +239,58 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_without_rows_or_done_is_empty() {
+        let reply = reply_from_wit(wit::Reply {
+            text: String::new(),
+            ends: vec![],
+            row_ends: vec![],
+            raw: vec![],
+            cut: None,
+            empty: true,
+        });
+        assert!(reply.rows.is_empty() && reply.done.is_empty() && reply.empty);
+        let rows_without_attributes = reply_from_wit(wit::Reply {
+            text: String::new(),
+            ends: vec![],
+            row_ends: vec![0, 0],
+            raw: vec![],
+            cut: None,
+            empty: false,
+        });
+        assert_eq!(rows_without_attributes.rows.len(), 2);
+        assert!(rows_without_attributes.rows[1].is_empty());
+    }
+
+    #[test]
     fn offsets_outside_the_text_give_empty_strings_instead_of_a_panic() {
-        let row = wit::Row {
-            text: "namex".into(),
-            ends: vec![
-                wit::AttributeEnds {
-                    name_end: 4,
-                    value_end: 99,
-                },
-                wit::AttributeEnds {
-                    name_end: 2,
-                    value_end: 1,
-                },
-            ],
-            raw: vec![wit::RawValue {
-                index: 7,
-                bytes: vec![1],
-            }],
-        };
-        let row = row_from_wit(row);
-        assert_eq!(row.attributes().len(), 2);
-        assert_eq!(row.get("name"), Some(""));
-        assert_eq!(row.attribute(1).map(|a| (a.name, a.value)), Some(("", "")));
+        let cases = [
+            // Past the end, backwards, odd count, row ends past the attributes.
+            (vec![4, 99, 2, 1], vec![1, 9]),
+            (vec![4, 5, 3], vec![5]),
+            (vec![1, 2, 0, 0, 7, 3], vec![2, 1]),
+        ];
+        for (ends, row_ends) in cases {
+            let reply = reply_from_wit(wit::Reply {
+                text: "namex".into(),
+                ends: ends.clone(),
+                row_ends,
+                raw: vec![wit::RawValue {
+                    attribute: 7,
+                    bytes: vec![1],
+                }],
+                cut: None,
+                empty: false,
+            });
+            let attributes: usize =
+                reply.rows.iter().map(Row::len).sum::<usize>() + reply.done.len();
+            assert_eq!(attributes, ends.len() / 2, "{ends:?}");
+            for row in reply.rows.iter().chain([&reply.done]) {
+                for attribute in row.attributes() {
+                    assert!(attribute.name.len() <= 5 && attribute.value.len() <= 5);
+                    assert_eq!(attribute.raw, None);
+                }
+            }
+        }
     }
 
     #[test]

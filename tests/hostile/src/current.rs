@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 wit_bindgen::generate!({ path: "../../wit", world: "plugin" });
 
 use exports::mikrotik::plugin::tools::{Effect, Guest, Manifest, Output, Tool};
-use mikrotik::plugin::routeros::{CallError, CallOptions, Cut, Reply, Row, routeros_call};
+use mikrotik::plugin::routeros::{CallError, CallOptions, Cut, Reply, routeros_call};
 
 const EMPTY_OBJECT: &str = r#"{"type":"object","properties":{},"additionalProperties":false}"#;
 
@@ -154,36 +154,46 @@ fn stdout_flood() -> Result<Output, String> {
     Ok(text("flooded".to_string()))
 }
 
-/// A packed contract row as `(name, value, raw bytes)` per attribute, as the WIT documents.
-fn attributes(row: &Row) -> Vec<(&str, &str, Option<&Vec<u8>>)> {
-    let mut start = 0;
-    row.ends
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let (n, v) = (e.name_end as usize, e.value_end as usize);
-            let raw = row
-                .raw
-                .iter()
-                .find(|r| r.index as usize == i)
-                .map(|r| &r.bytes);
-            let attribute = (&row.text[start..n], &row.text[n..v], raw);
-            start = v;
-            attribute
-        })
-        .collect()
+/// One attribute of a packed reply: name, value, raw bytes.
+type Attribute<'a> = (&'a str, &'a str, Option<&'a Vec<u8>>);
+
+/// The rows and the done attributes of a packed contract reply, decoded exactly as the WIT
+/// documents it (with raw bindings, no SDK).
+fn unpack(reply: &Reply) -> (Vec<Vec<Attribute<'_>>>, Vec<Attribute<'_>>) {
+    let attribute = |a: usize| -> Attribute<'_> {
+        let start = if a == 0 {
+            0
+        } else {
+            reply.ends[2 * a - 1] as usize
+        };
+        let (n, v) = (reply.ends[2 * a] as usize, reply.ends[2 * a + 1] as usize);
+        let raw = reply
+            .raw
+            .iter()
+            .find(|r| r.attribute as usize == a)
+            .map(|r| &r.bytes);
+        (&reply.text[start..n], &reply.text[n..v], raw)
+    };
+    let mut rows = Vec::new();
+    let mut from = 0;
+    for &end in &reply.row_ends {
+        rows.push((from..end as usize).map(attribute).collect());
+        from = end as usize;
+    }
+    let done = (from..reply.ends.len() / 2).map(attribute).collect();
+    (rows, done)
 }
 
 fn reply_json(reply: &Reply) -> Value {
-    let row = |row: &Row| -> Value {
-        attributes(row)
-            .into_iter()
+    let row = |row: &Vec<Attribute<'_>>| -> Value {
+        row.iter()
             .map(|(name, value, raw)| json!({"name": name, "value": value, "raw": raw}))
             .collect()
     };
+    let (rows, done) = unpack(reply);
     json!({
-        "rows": reply.rows.iter().map(row).collect::<Vec<_>>(),
-        "done": row(&reply.done),
+        "rows": rows.iter().map(row).collect::<Vec<_>>(),
+        "done": row(&done),
         "cut": match reply.cut {
             None => Value::Null,
             Some(Cut::Deadline) => json!("deadline"),
@@ -207,12 +217,11 @@ fn echo(args: &Value) -> Result<Output, String> {
         .collect();
     let reply = routeros_call("/interface/print", &[], &queries, options)
         .map_err(|e| describe_error(&e))?;
-    let lines: Vec<String> = reply
-        .rows
+    let lines: Vec<String> = unpack(&reply)
+        .0
         .iter()
         .map(|row| {
-            attributes(row)
-                .into_iter()
+            row.iter()
                 .map(|(name, value, _)| format!("{name}={value}"))
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -231,7 +240,7 @@ fn run(command: &str, args: &[(&str, &str)]) -> Result<Output, String> {
         .collect();
     let reply = routeros_call(command, &args, &[], no_options()).map_err(|e| describe_error(&e))?;
     Ok(Output {
-        text: format!("{command}: {} rows", reply.rows.len()),
+        text: format!("{command}: {} rows", reply.row_ends.len()),
         structured: Some(reply_json(&reply).to_string()),
     })
 }
