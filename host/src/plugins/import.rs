@@ -208,8 +208,11 @@ pub(crate) fn call_error_of(error: CallError, command: &str) -> WitCallError {
 mod tests {
     use super::*;
 
+    /// `(name, value)` pairs of one row.
+    type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
     /// Unpack a contract reply the way the WIT documents it: rows, then the done attributes.
-    fn unpack(reply: &Reply) -> (Vec<Vec<(&str, &str)>>, Vec<(&str, &str)>) {
+    fn unpack(reply: &Reply) -> (Vec<Pairs<'_>>, Pairs<'_>) {
         let attribute = |a: usize| {
             let start = if a == 0 {
                 0
