@@ -408,3 +408,24 @@ async fn used_instances_give_their_pool_slots_back() {
         assert!(out.is_ok(), "{out:?}");
     }
 }
+
+#[tokio::test]
+async fn every_call_gets_an_instance_nobody_used_before() {
+    // Sequential calls draw on the plugin's stock of spare instances, parallel ones on the
+    // stock and on instances made on the spot: either way each instance serves one call.
+    let runtime = hostile("fresh", FakeRouter::interfaces(), |_| {}).await;
+    for i in 0..20 {
+        let out = runtime.call("hostile_calls", json!({}), None).await;
+        assert_eq!(out.map(|o| o.text).as_deref(), Ok("1"), "call {i}");
+    }
+    let burst: Vec<_> = (0..16)
+        .map(|_| {
+            let runtime = runtime.clone();
+            tokio::spawn(async move { runtime.call("hostile_calls", json!({}), None).await })
+        })
+        .collect();
+    for call in burst {
+        let out = call.await.expect("the task runs");
+        assert_eq!(out.map(|o| o.text).as_deref(), Ok("1"));
+    }
+}

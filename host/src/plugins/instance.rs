@@ -3,12 +3,14 @@
 //! explained (deadline, memory, trap).
 //!
 //! Every call gets an instance nobody used before. To keep instantiation and teardown off a
-//! call's path, a plugin that has been called keeps one [`Spare`]: a fresh instance made on
-//! the janitor thread while each call runs. A used instance waits in a queue until the
-//! janitor next runs — the job making the next spare tears the queue down first, so a
-//! sequential call wakes the janitor once, not twice — or, at the latest, until the next
-//! epoch tick hands the queue to it ([`sweep`]).
+//! call's path, a plugin that has been called keeps a small stock of fresh instances
+//! ([`Spare`]), made on the janitor thread. A call that leaves the stock low wakes the janitor,
+//! which tops it up to [`STOCK`] in one job, so sequential calls wake it only every few calls
+//! (each wake costs the calling thread a system call and, here, an inter-processor interrupt).
+//! A used instance waits in a queue until the janitor next runs — a top-up job tears the queue
+//! down first — or, at the latest, until the next epoch tick hands the queue to it ([`sweep`]).
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -116,7 +118,17 @@ fn spares_alive() -> &'static std::sync::atomic::AtomicUsize {
     &ALIVE
 }
 
-/// One plugin's spare instance, made after each call for the next one.
+/// Fresh instances a called plugin keeps ready.
+const STOCK: usize = 4;
+
+/// A call that leaves fewer than this many ready asks the janitor to top the stock up.
+const LOW_WATER: usize = 2;
+
+/// Used instances queued past this many are handed to the janitor at once, even when no
+/// top-up is due (so they give their pool slots back without waiting for the next tick).
+const TEARDOWN_BATCH: usize = 8;
+
+/// One plugin's stock of fresh instances, topped up on the janitor thread.
 pub struct Spare {
     pre: PluginPre<CallState>,
     caller: Arc<Caller>,
@@ -126,9 +138,9 @@ pub struct Spare {
 
 #[derive(Default)]
 struct SpareState {
-    ready: Option<Fresh>,
-    /// A spare is being made (or is ready): do not start another.
-    claimed: bool,
+    ready: Vec<Fresh>,
+    /// A janitor job is topping the stock up: do not start another.
+    refilling: bool,
 }
 
 impl Spare {
@@ -142,59 +154,76 @@ impl Spare {
     }
 
     fn take(&self) -> Option<Fresh> {
-        let mut state = self.state.lock().ok()?;
-        let fresh = state.ready.take()?;
-        state.claimed = false;
-        spares_alive().fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        let fresh = self.state.lock().ok()?.ready.pop()?;
+        spares_alive().fetch_sub(1, Ordering::AcqRel);
         Some(fresh)
     }
 
-    /// Start making the next spare on the janitor thread, unless one is ready or on its way
-    /// or the pool has no room for more. Called when a call starts, so the spare is made
-    /// while the call runs.
+    /// Ask the janitor to top the stock up when it runs low, unless a top-up is under way.
+    /// Called when a call starts, so the instances are made while the call runs. Returns
+    /// whether a job was started.
     fn refill_in_background(self: &Arc<Self>) -> bool {
-        let claimed = self.state.lock().is_ok_and(|mut state| {
-            let free = !state.claimed
-                && spares_alive().fetch_add(1, std::sync::atomic::Ordering::AcqRel) < MAX_SPARES;
-            if free {
-                state.claimed = true;
-            } else if !state.claimed {
-                spares_alive().fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
-            }
-            free
+        let start = self.state.lock().is_ok_and(|mut state| {
+            let due = !state.refilling && state.ready.len() < LOW_WATER;
+            state.refilling |= due;
+            due
         });
-        if claimed {
+        if start {
             let this = self.clone();
             super::janitor::spawn(async move { this.refill().await });
         }
-        claimed
+        start
     }
 
+    /// Top the stock up to [`STOCK`] (as far as the pool has room for spares).
     async fn refill(&self) {
-        // Give the pool back what earlier calls used first, so this instance can take over a
-        // slot (and memory) just reset.
+        // Give the pool back what earlier calls used first, so these instances can take over
+        // slots (and memory) just reset.
         tear_down_used();
-        let spec = RunSpec {
-            caller: self.caller.clone(),
-            deadline: Instant::now() + SPARE_DEADLINE,
-            memory_limit: self.memory_limit,
-            progress: None,
-        };
-        let mut store = new_store(&self.pre, spec);
-        let made = self.pre.instantiate_async(&mut store).await;
-        let mut state = match self.state.lock() {
-            Ok(state) => state,
-            Err(_) => return,
-        };
-        match made {
-            Ok(plugin) => state.ready = Some(Fresh { store, plugin }),
-            Err(e) => {
-                tracing::debug!("plugin {}: no spare instance: {e:#}", self.caller.plugin);
-                state.claimed = false;
-                spares_alive().fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        loop {
+            let wanted = self
+                .state
+                .lock()
+                .is_ok_and(|state| state.ready.len() < STOCK);
+            if !wanted || !reserve_spare() {
+                break;
+            }
+            let spec = RunSpec {
+                caller: self.caller.clone(),
+                deadline: Instant::now() + SPARE_DEADLINE,
+                memory_limit: self.memory_limit,
+                progress: None,
+            };
+            let mut store = new_store(&self.pre, spec);
+            match self.pre.instantiate_async(&mut store).await {
+                Ok(plugin) => {
+                    if let Ok(mut state) = self.state.lock() {
+                        state.ready.push(Fresh { store, plugin });
+                        continue;
+                    }
+                    spares_alive().fetch_sub(1, Ordering::AcqRel);
+                    break;
+                }
+                Err(e) => {
+                    tracing::debug!("plugin {}: no spare instance: {e:#}", self.caller.plugin);
+                    spares_alive().fetch_sub(1, Ordering::AcqRel);
+                    break;
+                }
             }
         }
+        if let Ok(mut state) = self.state.lock() {
+            state.refilling = false;
+        }
     }
+}
+
+/// Count one more spare against [`MAX_SPARES`]; `false` when the pool has no room.
+fn reserve_spare() -> bool {
+    if spares_alive().fetch_add(1, Ordering::AcqRel) < MAX_SPARES {
+        return true;
+    }
+    spares_alive().fetch_sub(1, Ordering::AcqRel);
+    false
 }
 
 fn explain(store: &Store<CallState>, error: wasmtime::Error) -> InstanceFailure {
@@ -274,11 +303,15 @@ pub async fn call(
     let outcome = result.map_err(|e| explain(&store, e));
     // Tearing an instance down takes a while; the janitor thread does it, off the call's path:
     // with the spare it is making now when there is one, else in a job of its own.
-    lock_used().push(Used {
-        _store: store,
-        _slot: slot,
-    });
-    if !refilling {
+    let queued = {
+        let mut used = lock_used();
+        used.push(Used {
+            _store: store,
+            _slot: slot,
+        });
+        used.len()
+    };
+    if !refilling && queued >= TEARDOWN_BATCH {
         super::janitor::spawn(async { tear_down_used() });
     }
     outcome

@@ -64,6 +64,7 @@ impl Guest for Hostile {
                         r#"{"type":"object","properties":{"json":{"type":"string"}},"required":["json"]}"#,
                     )
                 },
+                tool("hostile_calls", Effect::Reads, EMPTY_OBJECT),
                 tool(
                     "hostile_big_output",
                     Effect::Reads,
@@ -88,6 +89,12 @@ impl Guest for Hostile {
                 text: "structured output as asked".to_string(),
                 structured: args["json"].as_str().map(String::from),
             }),
+            "hostile_calls" => {
+                // How many calls this instance has served: 1 unless an instance is reused.
+                static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                Ok(text(n.to_string()))
+            }
             "hostile_big_output" => {
                 let bytes = args["bytes"].as_u64().unwrap_or(2_000_000) as usize;
                 Ok(text("x".repeat(bytes)))
