@@ -116,8 +116,29 @@ fn default_plugin_dir() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|d| d.join("mcp-mikrotik").join("plugins"))
 }
 
+/// How often the timer anchor (see [`anchor_timer_wheel`]) wakes.
+const TIMER_ANCHOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Keep a timer due within [`TIMER_ANCHOR`] for as long as the server runs.
+///
+/// tokio wakes its driver (an `eventfd` write and an extra `epoll_wait` round) whenever a new
+/// timer is due before every timer it already waits for, and when it waits for none. A tool
+/// call registers two deadlines, seconds away: the call's and the router request's. Without
+/// an earlier timer each of them costs that wake-up on every call; with this one pending they
+/// are simply filed. The price is one wake-up per second.
+fn anchor_timer_wheel() {
+    tokio::spawn(async {
+        let mut tick = tokio::time::interval(TIMER_ANCHOR);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+        }
+    });
+}
+
 async fn serve(common: Common) -> Result<i32> {
     let setup = setup(&common).await?;
+    anchor_timer_wheel();
     tracing::info!(tools = setup.runtime.tools().len(), "serving MCP on stdio");
     mcp::serve_stdio(mcp::Server::new(setup.runtime.clone())).await?;
     Ok(0)
