@@ -161,6 +161,15 @@ fn cache_entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .unwrap_or_default()
 }
 
+/// Put `bytes` in place of the file at `path` as a new file, the way the cache itself writes:
+/// overwriting a compiled entry in place would change code that loaded runtimes (and their
+/// background instance making) still have mapped, which ends in SIGBUS rather than a test.
+fn replace(path: &std::path::Path, bytes: &[u8]) {
+    let tmp = path.with_extension("replacing");
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
 #[tokio::test]
 async fn the_compile_cache_is_written_reused_and_repaired() {
     let dir = plugin_dir("cache", &[("hostile.wasm", Hostile::Normal)]);
@@ -192,7 +201,7 @@ async fn the_compile_cache_is_written_reused_and_repaired() {
     let mut corrupt = good.clone();
     let middle = corrupt.len() / 2;
     corrupt[middle] ^= 0xFF;
-    std::fs::write(&entries[0], &corrupt).unwrap();
+    replace(&entries[0], &corrupt);
     let (third, warnings) = load(cfg.clone(), FakeRouter::interfaces()).await;
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(third.tools().len(), first.tools().len());
@@ -208,8 +217,8 @@ async fn the_compile_cache_is_written_reused_and_repaired() {
     assert_eq!(rewritten.len(), good.len());
 
     // A truncated entry too, and a damaged manifest: both are rebuilt at load.
-    std::fs::write(&entries[0], b"short").unwrap();
-    std::fs::write(&manifest, b"{not json").unwrap();
+    replace(&entries[0], b"short");
+    replace(&manifest, b"{not json");
     let (fourth, warnings) = load(cfg, FakeRouter::interfaces()).await;
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(fourth.tools().len(), first.tools().len());
