@@ -391,6 +391,11 @@ impl PluginCode {
         &self.caller
     }
 
+    /// The plugin's instances when its code is linked already.
+    pub fn loaded(&self) -> Option<&Arc<Spare>> {
+        self.spare.get()
+    }
+
     /// The plugin's instances, linking its code first if this is its first call. A failure
     /// is not remembered: the next call tries again.
     pub async fn spare(&self, ctx: &Arc<LoadContext>) -> Result<&Arc<Spare>, String> {

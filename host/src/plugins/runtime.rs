@@ -195,22 +195,30 @@ impl Runtime {
         let cfg = &inner.cfg;
         let who = format!("tool {name} (plugin {:?})", plugin.manifest.name);
         let deadline = Instant::now() + cfg.deadline;
-        let spare =
-            match tokio::time::timeout_at(deadline.into(), plugin.code.spare(&inner.load)).await {
-                Ok(Ok(spare)) => spare,
-                Ok(Err(why)) => {
-                    return Err(ToolError::Failed(format!(
-                        "{who} cannot run: its plugin {} could not be loaded: {why}",
-                        plugin.source
-                    )));
+        // Only a plugin's first call waits for it to load (and so needs a timer for that).
+        let loading = async {
+            match plugin.code.loaded() {
+                Some(spare) => Ok(Ok(spare)),
+                None => {
+                    tokio::time::timeout_at(deadline.into(), plugin.code.spare(&inner.load)).await
                 }
-                Err(_) => {
-                    return Err(ToolError::Failed(format!(
-                        "{who} exceeded its {} deadline while its plugin was being loaded",
-                        human_duration(cfg.deadline)
-                    )));
-                }
-            };
+            }
+        };
+        let spare = match loading.await {
+            Ok(Ok(spare)) => spare,
+            Ok(Err(why)) => {
+                return Err(ToolError::Failed(format!(
+                    "{who} cannot run: its plugin {} could not be loaded: {why}",
+                    plugin.source
+                )));
+            }
+            Err(_) => {
+                return Err(ToolError::Failed(format!(
+                    "{who} exceeded its {} deadline while its plugin was being loaded",
+                    human_duration(cfg.deadline)
+                )));
+            }
+        };
         let spec = RunSpec {
             caller: plugin.code.caller().clone(),
             deadline,
