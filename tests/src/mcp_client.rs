@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -50,6 +50,13 @@ struct Shared {
     violations: Vec<String>,
     stderr: String,
     stdout_closed: bool,
+}
+
+/// A request sent with [`McpClient::start_request`] whose response is still to be collected.
+pub struct PendingRequest {
+    /// The JSON-RPC id it was sent with.
+    pub id: u64,
+    rx: Receiver<Value>,
 }
 
 /// A running server and the client side of its stdio.
@@ -139,19 +146,12 @@ impl McpClient {
         params: Value,
         timeout: Duration,
     ) -> Result<Value, RpcError> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = channel();
-        lock(&self.shared).pending.insert(id, tx);
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let reply = match rx.recv_timeout(timeout) {
-            Ok(reply) => reply,
-            Err(_) => {
-                lock(&self.shared).pending.remove(&id);
-                self.fail(&format!(
-                    "no response to {method} within {} ms",
-                    timeout.as_millis()
-                ))
-            }
+        let pending = self.start_request(method, params);
+        let Some(reply) = self.wait_response(&pending, timeout) else {
+            self.fail(&format!(
+                "no response to {method} within {} ms",
+                timeout.as_millis()
+            ))
         };
         self.assert_stream_clean();
         if let Some(error) = reply.get("error") {
@@ -162,6 +162,24 @@ impl McpClient {
             });
         }
         Ok(reply.get("result").cloned().unwrap_or(Value::Null))
+    }
+
+    /// Send a request without waiting; [`McpClient::wait_response`] collects its response.
+    pub fn start_request(&self, method: &str, params: Value) -> PendingRequest {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = channel();
+        lock(&self.shared).pending.insert(id, tx);
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        PendingRequest { id, rx }
+    }
+
+    /// The whole response message to `pending`, or `None` when none came within `timeout`.
+    pub fn wait_response(&self, pending: &PendingRequest, timeout: Duration) -> Option<Value> {
+        let reply = pending.rx.recv_timeout(timeout).ok();
+        if reply.is_none() {
+            lock(&self.shared).pending.remove(&pending.id);
+        }
+        reply
     }
 
     /// `tools/list`: the tools array.

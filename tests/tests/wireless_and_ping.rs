@@ -219,3 +219,65 @@ fn ping_reports_progress_when_asked() {
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(server.notifications().len(), before);
 }
+
+#[test]
+fn a_cancelled_ping_stops_and_gets_no_response() {
+    let env = TestEnv::new();
+    let server = env.server();
+    let token = "ping-to-cancel";
+    let ping = server.start_request(
+        "tools/call",
+        json!({
+            "name": "mikrotik_ping",
+            "arguments": {"address": "192.168.88.1", "count": 50, "interval": "100ms"},
+            "_meta": {"progressToken": token}
+        }),
+    );
+    let progress = || {
+        server
+            .notifications()
+            .iter()
+            .filter(|n| n["params"]["progressToken"] == token)
+            .count()
+    };
+    // Wait until the router is really pinging (the first replies arrive as progress).
+    let running_by = Instant::now() + Duration::from_secs(5);
+    while progress() < 2 {
+        assert!(Instant::now() < running_by, "the ping never made progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.notify(
+        "notifications/cancelled",
+        json!({"requestId": ping.id, "reason": "the user changed their mind"}),
+    );
+    // No response to a cancelled request (MCP), and the ping stops at once instead of
+    // running its remaining ~4 s: no more progress after a short grace period.
+    assert_eq!(
+        server.wait_response(&ping, Duration::from_millis(300)),
+        None
+    );
+    let after_cancel = progress();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        progress(),
+        after_cancel,
+        "progress went on after the cancel"
+    );
+    assert!(
+        after_cancel < 10,
+        "the ping was not stopped: {after_cancel} replies"
+    );
+    // The server, its router session and the plugin go on serving.
+    let started = Instant::now();
+    server.call_ok(
+        "mikrotik_ping",
+        json!({"address": "192.168.88.1", "count": 1, "interval": "10ms"}),
+    );
+    server.call_ok("mikrotik_get_interfaces", json!({}));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    server.assert_stream_clean();
+}

@@ -73,6 +73,12 @@ impl LeanClient {
         &self.line
     }
 
+    /// An MCP `ping`: the round trip through the transport alone, no tool and no router.
+    pub fn ping(&mut self) {
+        let line = self.request("ping", "{}");
+        assert!(line.contains(r#""result":{}"#), "ping failed: {line}");
+    }
+
     /// Call `tool` with `arguments` (JSON text); panics unless it is a successful result with
     /// structured content. With `full`, parse the response and check its shape too.
     pub fn call(&mut self, tool: &str, arguments: &str, full: bool) {

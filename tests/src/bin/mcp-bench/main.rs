@@ -65,6 +65,12 @@ fn main() {
         Some(300.0),
     );
 
+    report_us(
+        "MCP ping (transport round trip, no tool)",
+        &mut ping_times(&env, SEQUENTIAL_CALLS),
+        None,
+    );
+
     let started = Instant::now();
     let mut concurrent: Vec<Duration> = std::thread::scope(|scope| {
         let callers: Vec<_> = (0..CONCURRENT_CALLERS)
@@ -205,7 +211,8 @@ fn runtime_only() {
     );
 }
 
-/// `mcp-bench mcp`: only sequential `mikrotik_get_interfaces` calls over MCP, for A/B runs.
+/// `mcp-bench mcp`: only sequential `mikrotik_get_interfaces` calls and MCP pings, for A/B
+/// runs.
 fn mcp_only() {
     let env = TestEnv::new();
     let mut sequential = sequential_times(&env, 5 * SEQUENTIAL_CALLS);
@@ -214,6 +221,27 @@ fn mcp_only() {
         &mut sequential,
         Some(300.0),
     );
+    report_us(
+        "MCP ping (transport round trip, no tool)",
+        &mut ping_times(&env, 5 * SEQUENTIAL_CALLS),
+        None,
+    );
+}
+
+/// Latency of sequential MCP `ping` requests through [`LeanClient`]: what stdio and the
+/// JSON-RPC layer cost before any tool runs.
+fn ping_times(env: &TestEnv, pings: usize) -> Vec<Duration> {
+    let mut client = LeanClient::start(server_command(env));
+    for _ in 0..200 {
+        client.ping();
+    }
+    (0..pings)
+        .map(|_| {
+            let started = Instant::now();
+            client.ping();
+            started.elapsed()
+        })
+        .collect()
 }
 
 /// The server started with `MCP_MIKROTIK_THREADS` from `MCP_BENCH_THREADS` when set.
