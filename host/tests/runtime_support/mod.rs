@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -12,6 +11,9 @@ use bytes::Bytes;
 use futures::future::BoxFuture;
 use mcp_mikrotik::plugins::{Runtime, RuntimeConfig};
 use mcp_mikrotik::routeros::{CallError, Cut, Request, Response, Router, Row};
+
+#[path = "../../../tests/hostile/build_support/mod.rs"]
+mod build;
 
 /// The three builds of `tests/hostile`.
 #[derive(Clone, Copy, Debug)]
@@ -32,46 +34,18 @@ fn workspace() -> PathBuf {
 pub fn hostile_wasm(which: Hostile) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let out = BUILT.get_or_init(|| {
-        // Share the bundled plugins' target dir (same profile and target), so the guest
-        // dependencies are compiled once.
-        let target_dir = workspace().join("target").join("plugins");
-        let out = workspace().join("target").join("hostile");
-        std::fs::create_dir_all(&out).unwrap();
+        // Per process: other test binaries rebuild these files while this one reads them.
+        let out = workspace()
+            .join("target")
+            .join("hostile")
+            .join(format!("host-{}", std::process::id()));
         for (features, name) in [
             (None, "normal"),
             (Some("bad-schema"), "bad-schema"),
             (Some("contract-v9"), "contract-v9"),
         ] {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut cmd = Command::new(cargo);
-            cmd.current_dir(workspace())
-                .args([
-                    "build",
-                    "--quiet",
-                    "--target",
-                    "wasm32-wasip2",
-                    "--profile",
-                    "plugin",
-                    "-p",
-                    "hostile-plugin",
-                ])
-                .arg("--target-dir")
-                .arg(&target_dir);
-            if let Some(features) = features {
-                cmd.args(["--features", features]);
-            }
-            for var in [
-                "RUSTFLAGS",
-                "CARGO_ENCODED_RUSTFLAGS",
-                "CARGO_BUILD_TARGET",
-                "CARGO_TARGET_DIR",
-            ] {
-                cmd.env_remove(var);
-            }
-            let status = cmd.status().expect("run cargo to build tests/hostile");
-            assert!(status.success(), "building tests/hostile ({name}) failed");
-            let built = target_dir.join("wasm32-wasip2/plugin/hostile_plugin.wasm");
-            std::fs::copy(&built, out.join(format!("{name}.wasm"))).unwrap();
+            let file = out.join(format!("{name}.wasm"));
+            build::build_hostile(&workspace(), &workspace().join("target"), features, &file);
         }
         out
     });
