@@ -1,6 +1,7 @@
 //! The janitor: one background thread, with a tokio runtime of its own, that makes spare
 //! instances and tears used ones down, so that work never competes with calls and MCP
-//! traffic on the server's threads (with `--threads 1`, on its only thread).
+//! traffic on the server's threads (with `--threads 1`, on its only thread). It runs at a lower
+//! scheduling priority, so on a small machine it never delays a call in flight.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -37,12 +38,43 @@ fn start() -> Option<Handle> {
     let handle = runtime.handle().clone();
     let started = std::thread::Builder::new()
         .name("wasm-janitor".into())
-        .spawn(move || runtime.block_on(std::future::pending::<()>()));
+        .spawn(move || {
+            lower_priority();
+            runtime.block_on(std::future::pending::<()>())
+        });
     match started {
         Ok(_) => Some(handle),
         Err(e) => {
             tracing::warn!("no background thread for plugin instances: {e}");
             None
+        }
+    }
+}
+
+/// How much nicer than the thread that starts it the janitor thread runs: its work can wait,
+/// a call's next step cannot.
+const NICENESS: libc::c_int = 10;
+
+/// Let the scheduler prefer call threads (and the router and client processes on a small
+/// machine) over the janitor, so making spares never delays a call in flight. It still gets
+/// its share of an idle or busy CPU; a call that finds no spare instantiates its own.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid, getpriority and setpriority only read and set this thread's scheduling
+    // priority.
+    unsafe {
+        let tid = libc::gettid() as libc::id_t;
+        // A new thread starts with its creator's niceness; -1 is a valid niceness, so errors
+        // are told apart by errno.
+        *libc::__errno_location() = 0;
+        let current = libc::getpriority(libc::PRIO_PROCESS, tid);
+        let nicer = (current + NICENESS).min(19);
+        if *libc::__errno_location() != 0 || libc::setpriority(libc::PRIO_PROCESS, tid, nicer) != 0
+        {
+            tracing::debug!(
+                "janitor thread keeps its priority: {}",
+                std::io::Error::last_os_error()
+            );
         }
     }
 }
@@ -58,5 +90,20 @@ mod tests {
             let _ = tx.send(std::thread::current().name().map(String::from));
         });
         assert_eq!(rx.await.unwrap().as_deref(), Some("wasm-janitor"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_janitor_runs_at_a_lower_priority_than_calls() {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        spawn(async move {
+            // SAFETY: reads this thread's priority only.
+            let nice =
+                unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+            let _ = tx.send(nice);
+        });
+        // SAFETY: as above, for the test's own thread.
+        let ours = unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        assert_eq!(rx.await.unwrap(), (ours + NICENESS).min(19));
     }
 }
