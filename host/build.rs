@@ -43,13 +43,13 @@ fn main() {
                 .join("plugin")
                 .join(format!("{}.wasm", name.replace('-', "_")));
             if !file.is_file() {
-                panic!(
+                fail(&format!(
                     "plugin crate {name} built, but {} is missing; is its crate-type cdylib?",
                     file.display()
-                );
+                ));
             }
             let bytes = std::fs::read(&file)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+                .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", file.display())));
             let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
             writeln!(
                 embedded,
@@ -62,11 +62,17 @@ fn main() {
     embedded.push_str("]\n");
     let out = PathBuf::from(env("OUT_DIR")).join("embedded.rs");
     std::fs::write(&out, embedded)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+        .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", out.display())));
+}
+
+/// Stop the build with `message` as cargo's error (no backtrace: the message is the fix).
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1)
 }
 
 fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("cargo did not set {name}"))
+    std::env::var(name).unwrap_or_else(|_| fail(&format!("cargo did not set {name}")))
 }
 
 /// Package names of the marked plugin crates, sorted.
@@ -151,15 +157,17 @@ fn build_plugins(workspace: &Path, target_dir: &Path, crates: &[String]) {
             cmd.env_remove(key);
         }
     }
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo to build the bundled plugins: {e}"));
+    let output = cmd.output().unwrap_or_else(|e| {
+        fail(&format!(
+            "cannot run cargo to build the bundled plugins: {e}"
+        ))
+    });
     if !output.status.success() {
         eprintln!("{}", String::from_utf8_lossy(&output.stderr));
-        panic!(
+        fail(&format!(
             "building the bundled plugins ({}) for {TARGET} failed; the cargo output is above",
             crates.join(", ")
-        );
+        ));
     }
 }
 
@@ -175,9 +183,9 @@ fn check_target_installed() {
     if let Some(sysroot) = sysroot
         && !sysroot.join("lib").join("rustlib").join(TARGET).is_dir()
     {
-        panic!(
+        fail(&format!(
             "the {TARGET} target is not installed for {}; run `rustup target add {TARGET}` and build again",
             sysroot.display()
-        );
+        ));
     }
 }
