@@ -13,7 +13,9 @@ use std::process::Command;
 
 use sha2::Digest as _;
 
-const TARGET: &str = "wasm32-wasip2";
+mod guest_build;
+
+use guest_build::TARGET;
 
 fn main() {
     let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR"));
@@ -38,10 +40,7 @@ fn main() {
         let target_dir = workspace.join("target").join("plugins");
         build_plugins(&workspace, &target_dir, &crates);
         for name in &crates {
-            let file = target_dir
-                .join(TARGET)
-                .join("plugin")
-                .join(format!("{}.wasm", name.replace('-', "_")));
+            let file = guest_build::built_component(&target_dir, name);
             if !file.is_file() {
                 fail(&format!(
                     "plugin crate {name} built, but {} is missing; is its crate-type cdylib?",
@@ -117,46 +116,8 @@ fn marked_plugin_name(toml: &str) -> Option<String> {
 
 fn build_plugins(workspace: &Path, target_dir: &Path, crates: &[String]) {
     check_target_installed();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(workspace)
-        .arg("build")
-        .arg("--quiet")
-        .arg("--manifest-path")
-        .arg(workspace.join("Cargo.toml"))
-        .arg("--target")
-        .arg(TARGET)
-        .arg("--profile")
-        .arg("plugin")
-        .arg("--target-dir")
-        .arg(target_dir);
-    for name in crates {
-        cmd.arg("-p").arg(name);
-    }
-    // Settings of the outer (host) build must not leak into the guest build.
-    for var in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_RUSTFLAGS",
-        "CARGO_BUILD_TARGET",
-        "CARGO_TARGET_DIR",
-        "CARGO_BUILD_TARGET_DIR",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "CARGO_PRIMARY_PACKAGE",
-        "CARGO_MANIFEST_DIR",
-        "CARGO_MANIFEST_PATH",
-    ] {
-        cmd.env_remove(var);
-    }
-    for (key, _) in std::env::vars_os() {
-        if let Some(key) = key.to_str()
-            && (key.starts_with("CARGO_PROFILE_")
-                || key.starts_with("CARGO_CFG_")
-                || key.starts_with("CARGO_FEATURE_"))
-        {
-            cmd.env_remove(key);
-        }
-    }
+    let names: Vec<&str> = crates.iter().map(String::as_str).collect();
+    let mut cmd = guest_build::guest_cargo(workspace, target_dir, &names);
     let output = cmd.output().unwrap_or_else(|e| {
         fail(&format!(
             "cannot run cargo to build the bundled plugins: {e}"

@@ -148,6 +148,7 @@ impl McpClient {
     ) -> Result<Value, RpcError> {
         let pending = self.start_request(method, params);
         let Some(reply) = self.wait_response(&pending, timeout) else {
+            lock(&self.shared).pending.remove(&pending.id);
             self.fail(&format!(
                 "no response to {method} within {} ms",
                 timeout.as_millis()
@@ -174,12 +175,10 @@ impl McpClient {
     }
 
     /// The whole response message to `pending`, or `None` when none came within `timeout`.
+    /// The request stays pending, so a response that comes later is still seen by the next
+    /// wait.
     pub fn wait_response(&self, pending: &PendingRequest, timeout: Duration) -> Option<Value> {
-        let reply = pending.rx.recv_timeout(timeout).ok();
-        if reply.is_none() {
-            lock(&self.shared).pending.remove(&pending.id);
-        }
-        reply
+        pending.rx.recv_timeout(timeout).ok()
     }
 
     /// `tools/list`: the tools array.

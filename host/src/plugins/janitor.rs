@@ -60,22 +60,33 @@ const NICENESS: libc::c_int = 10;
 /// its share of an idle or busy CPU; a call that finds no spare instantiates its own.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: gettid, getpriority and setpriority only read and set this thread's scheduling
-    // priority.
-    unsafe {
-        let tid = libc::gettid() as libc::id_t;
-        // A new thread starts with its creator's niceness; -1 is a valid niceness, so errors
-        // are told apart by errno.
-        *libc::__errno_location() = 0;
-        let current = libc::getpriority(libc::PRIO_PROCESS, tid);
-        let nicer = (current + NICENESS).min(19);
-        if *libc::__errno_location() != 0 || libc::setpriority(libc::PRIO_PROCESS, tid, nicer) != 0
-        {
+    {
+        // A new thread starts with its creator's niceness.
+        let lowered = niceness().is_some_and(|current| {
+            let nicer = (current + NICENESS).min(19);
+            // SAFETY: setpriority only sets this thread's scheduling priority.
+            unsafe {
+                libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, nicer) == 0
+            }
+        });
+        if !lowered {
             tracing::debug!(
                 "janitor thread keeps its priority: {}",
                 std::io::Error::last_os_error()
             );
         }
+    }
+}
+
+/// The calling thread's niceness, `None` when it cannot be read.
+#[cfg(target_os = "linux")]
+fn niceness() -> Option<libc::c_int> {
+    // SAFETY: getpriority only reads this thread's priority; errno is this thread's. -1 is a
+    // valid niceness, so an error is told apart by errno.
+    unsafe {
+        *libc::__errno_location() = 0;
+        let nice = libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t);
+        (*libc::__errno_location() == 0).then_some(nice)
     }
 }
 
@@ -97,13 +108,9 @@ mod tests {
     async fn the_janitor_runs_at_a_lower_priority_than_calls() {
         let (tx, rx) = tokio::sync::oneshot::channel();
         spawn(async move {
-            // SAFETY: reads this thread's priority only.
-            let nice =
-                unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
-            let _ = tx.send(nice);
+            let _ = tx.send(niceness());
         });
-        // SAFETY: as above, for the test's own thread.
-        let ours = unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
-        assert_eq!(rx.await.unwrap(), (ours + NICENESS).min(19));
+        let ours = niceness().expect("the test thread's niceness");
+        assert_eq!(rx.await.unwrap(), Some((ours + NICENESS).min(19)));
     }
 }

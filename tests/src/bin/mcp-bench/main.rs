@@ -232,16 +232,7 @@ fn mcp_only() {
 /// JSON-RPC layer cost before any tool runs.
 fn ping_times(env: &TestEnv, pings: usize) -> Vec<Duration> {
     let mut client = LeanClient::start(server_command(env));
-    for _ in 0..200 {
-        client.ping();
-    }
-    (0..pings)
-        .map(|_| {
-            let started = Instant::now();
-            client.ping();
-            started.elapsed()
-        })
-        .collect()
+    time_each(pings, || client.ping())
 }
 
 /// The server started with `MCP_MIKROTIK_THREADS` from `MCP_BENCH_THREADS` when set.
@@ -257,13 +248,20 @@ fn server_command(env: &TestEnv) -> std::process::Command {
 fn sequential_times(env: &TestEnv, calls: usize) -> Vec<Duration> {
     let mut client = LeanClient::start(server_command(env));
     client.call("mikrotik_get_interfaces", "{}", true);
+    time_each(calls, || {
+        client.call("mikrotik_get_interfaces", "{}", false)
+    })
+}
+
+/// `f` run 200 times to warm up, then `runs` times, each timed.
+fn time_each(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
     for _ in 0..200 {
-        client.call("mikrotik_get_interfaces", "{}", false);
+        f();
     }
-    (0..calls)
+    (0..runs)
         .map(|_| {
             let started = Instant::now();
-            client.call("mikrotik_get_interfaces", "{}", false);
+            f();
             started.elapsed()
         })
         .collect()
