@@ -1,5 +1,5 @@
 //! Wiring for the binary: settings → router client (or in-process simulator) → plugin
-//! runtime → what the subcommand asks for.
+//! host → what the subcommand asks for.
 
 use std::sync::Arc;
 
@@ -8,14 +8,22 @@ use anyhow::{Context, Result, bail};
 use crate::cli::{Cli, Command, Common, SimArgs};
 use crate::config;
 use crate::mcp;
-use crate::plugins::{Runtime, RuntimeConfig, ToolError};
+use crate::plugin_host::{PluginHost, PluginHostConfig, ToolError};
 use crate::routeros::sim::{Sim, SimConfig, SimHandle};
 use crate::routeros::{Client, ClientConfig, Router};
 
-/// Send logs to stderr; stdout belongs to MCP.
+/// Send logs to stderr; stdout belongs to MCP. rmcp logs whole requests (tool arguments,
+/// which may hold secrets) below `info`, so its target never goes below `info`, whatever the
+/// filter says.
 pub fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+    let mut filter = EnvFilter::try_new(filter).unwrap_or_else(|e| {
+        eprintln!("mcp-mikrotik: ignoring the log filter {filter:?} ({e}); logging at info");
+        EnvFilter::new("info")
+    });
+    if filter.max_level_hint().is_none_or(|level| level > LevelFilter::INFO) {
+        filter = filter.add_directive("rmcp=info".parse().expect("a valid directive"));
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -26,29 +34,28 @@ pub fn init_logging(filter: &str) {
 
 /// Run what the command line asks for; the exit code on success.
 pub async fn run(cli: Cli) -> Result<i32> {
-    match cli.command {
-        None => serve(cli.common).await,
-        Some(Command::Serve(common)) => serve(common).await,
-        Some(Command::Tools(common)) => list_tools(common).await,
+    init_logging(cli.log_filter());
+    let common = &cli.common;
+    match &cli.command {
+        None | Some(Command::Serve) => serve(common).await,
+        Some(Command::Tools) => list_tools(common).await,
         Some(Command::Call {
             tool,
             arguments,
             json,
-            common,
-        }) => call(common, &tool, &arguments, json).await,
+        }) => call(common, tool, arguments, *json).await,
         Some(Command::Sim(args)) => {
-            init_logging(&args.log);
-            crate::routeros::sim::run(sim_config(&args)).await?;
+            crate::routeros::sim::run(sim_config(args, &common.router.user)).await?;
             Ok(0)
         }
     }
 }
 
-fn sim_config(args: &SimArgs) -> SimConfig {
+fn sim_config(args: &SimArgs, user: &str) -> SimConfig {
     SimConfig {
         listen: args.listen,
         tls_listen: args.tls_listen,
-        user: args.user.clone(),
+        user: user.to_string(),
         password: args.password.clone(),
         version: args.ros_version.clone(),
         legacy_login: args.legacy_login,
@@ -61,14 +68,13 @@ fn sim_config(args: &SimArgs) -> SimConfig {
     }
 }
 
-/// Everything a subcommand needs: the runtime, and the simulator kept alive in demo mode.
+/// Everything a subcommand needs: the plugin host, and the simulator kept alive in demo mode.
 struct Setup {
-    runtime: Arc<Runtime>,
+    plugins: Arc<PluginHost>,
     _sim: Option<SimHandle>,
 }
 
 async fn setup(common: &Common) -> Result<Setup> {
-    init_logging(&common.log);
     let deadline = config::deadline(common)?;
     let read_only = config::read_only(common)?;
     let (client_config, sim) = if common.demo {
@@ -85,19 +91,20 @@ async fn setup(common: &Common) -> Result<Setup> {
     tracing::info!(router = %client_config.target(), user = %client_config.user, tls = client_config.tls.is_some(), read_only, "router settings");
     let client = Client::new(client_config).map_err(anyhow::Error::msg)?;
     let router: Arc<dyn Router> = Arc::new(client);
-    let runtime_config = RuntimeConfig {
+    let host_config = PluginHostConfig {
         deadline,
         read_only,
-        plugin_dir: common.server.plugin_dir.clone().or_else(default_plugin_dir),
-        ..RuntimeConfig::default()
+        plugin_dir: (common.server.plugin_dir.clone())
+            .or_else(PluginHostConfig::default_plugin_dir),
+        ..PluginHostConfig::default()
     };
-    let (runtime, warnings) = Runtime::load(runtime_config, router).await?;
+    let (plugins, warnings) = PluginHost::load(host_config, router).await?;
     for w in &warnings {
         tracing::warn!("{w}");
     }
     release_startup_memory();
     Ok(Setup {
-        runtime: Arc::new(runtime),
+        plugins: Arc::new(plugins),
         _sim: sim,
     })
 }
@@ -112,41 +119,16 @@ fn release_startup_memory() {
     }
 }
 
-fn default_plugin_dir() -> Option<std::path::PathBuf> {
-    dirs::data_dir().map(|d| d.join("mcp-mikrotik").join("plugins"))
-}
-
-/// How often the timer anchor (see [`anchor_timer_wheel`]) wakes.
-const TIMER_ANCHOR: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// Keep a timer due within [`TIMER_ANCHOR`] for as long as the server runs.
-///
-/// tokio wakes its driver (an `eventfd` write and an extra `epoll_wait` round) whenever a new
-/// timer is due before every timer it already waits for, and when it waits for none. A tool
-/// call registers two deadlines, seconds away: the call's and the router request's. Without
-/// an earlier timer each of them costs that wake-up on every call; with this one pending they
-/// are simply filed. The price is one wake-up per second.
-fn anchor_timer_wheel() {
-    tokio::spawn(async {
-        let mut tick = tokio::time::interval(TIMER_ANCHOR);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-        }
-    });
-}
-
-async fn serve(common: Common) -> Result<i32> {
-    let setup = setup(&common).await?;
-    anchor_timer_wheel();
-    tracing::info!(tools = setup.runtime.tools().len(), "serving MCP on stdio");
-    mcp::serve_stdio(mcp::Server::new(setup.runtime.clone())).await?;
+async fn serve(common: &Common) -> Result<i32> {
+    let setup = setup(common).await?;
+    tracing::info!(tools = setup.plugins.tools().len(), "serving MCP on stdio");
+    mcp::serve_stdio(mcp::Server::new(setup.plugins.clone())).await?;
     Ok(0)
 }
 
-async fn list_tools(common: Common) -> Result<i32> {
-    let setup = setup(&common).await?;
-    let tools = setup.runtime.tools();
+async fn list_tools(common: &Common) -> Result<i32> {
+    let setup = setup(common).await?;
+    let tools = setup.plugins.tools();
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
     let pw = tools.iter().map(|t| t.plugin.len()).max().unwrap_or(6);
     let mut table = format!(
@@ -155,9 +137,9 @@ async fn list_tools(common: Common) -> Result<i32> {
     );
     for t in tools {
         let access = match t.effect {
-            crate::plugins::Effect::Reads => "read",
-            crate::plugins::Effect::Writes => "write",
-            crate::plugins::Effect::Any => "any",
+            crate::plugin_host::Effect::Reads => "read",
+            crate::plugin_host::Effect::Writes => "write",
+            crate::plugin_host::Effect::Any => "any",
         };
         let first_sentence = t.description.split(". ").next().unwrap_or("");
         table.push_str(&format!(
@@ -182,19 +164,19 @@ fn print_out(text: &str) -> Result<()> {
     }
 }
 
-async fn call(common: Common, tool: &str, arguments: &str, json: bool) -> Result<i32> {
+async fn call(common: &Common, tool: &str, arguments: &str, json: bool) -> Result<i32> {
     let args: serde_json::Value = serde_json::from_str(arguments)
         .with_context(|| format!("arguments must be a JSON object, got {arguments:?}"))?;
     if !args.is_object() {
         bail!("arguments must be a JSON object like '{{\"status\":\"bound\"}}', got {arguments}");
     }
-    let setup = setup(&common).await?;
-    match setup.runtime.call(tool, args, None).await {
+    let setup = setup(common).await?;
+    match setup.plugins.call(tool, args, None).await {
         Ok(out) => {
             if json {
                 let value = out
                     .structured
-                    .map_or(serde_json::Value::Null, |json| json.to_value());
+                    .unwrap_or(serde_json::Value::Null);
                 print_out(&serde_json::to_string_pretty(&value)?)?;
             } else {
                 print_out(&out.text)?;

@@ -2,6 +2,7 @@
 //!
 //! The environment variables of the original Python server (`ROUTEROS_HOST`, `ROUTEROS_USER`,
 //! `ROUTEROS_PASSWORD`, `ROUTEROS_PORT`, `ROUTEROS_USE_SSL`) work unchanged; flags override them.
+//! Every option of [`Common`] is global: it may stand before or after the subcommand.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 ///
 /// With no subcommand it serves MCP on stdio.
 #[derive(Debug, Parser)]
-#[command(name = "mcp-mikrotik", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+#[command(name = "mcp-mikrotik", version, about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -24,17 +25,25 @@ impl Cli {
     /// How many threads the async runtime should have; `None` for tokio's default (one per
     /// core), which the simulator always uses.
     pub fn threads(&self) -> Option<usize> {
-        let common = match &self.command {
-            None => &self.common,
-            Some(Command::Serve(common) | Command::Tools(common)) => common,
-            Some(Command::Call { common, .. }) => common,
-            Some(Command::Sim(_)) => return None,
-        };
-        Some(common.server.threads.into()).filter(|&n| n > 0)
+        if let Some(Command::Sim(_)) = self.command {
+            return None;
+        }
+        Some(self.common.server.threads.into()).filter(|&n| n > 0)
+    }
+
+    /// The log filter: `--log` when given, else `info` for the server and the simulator and
+    /// `warn` for the commands a person reads (`tools`, `call`), whose answer would otherwise
+    /// drown in start-up lines.
+    pub fn log_filter(&self) -> &str {
+        match (&self.common.log, &self.command) {
+            (Some(filter), _) => filter,
+            (None, Some(Command::Tools | Command::Call { .. })) => "warn",
+            (None, _) => "info",
+        }
     }
 }
 
-/// Options shared by `serve`, `tools` and `call`.
+/// Options shared by every subcommand (global: before or after the subcommand's name).
 #[derive(Debug, Args)]
 pub struct Common {
     #[command(flatten)]
@@ -42,20 +51,21 @@ pub struct Common {
     #[command(flatten)]
     pub server: ServerArgs,
     /// Start the simulated router in-process and point the server at it.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub demo: bool,
-    /// Log filter for stderr (e.g. `info`, `debug`, `mcp_mikrotik=trace`).
-    #[arg(long, env = "MCP_MIKROTIK_LOG", default_value = "info")]
-    pub log: String,
+    /// Log filter for stderr (e.g. `info`, `debug`, `mcp_mikrotik=trace`); default `info`, or
+    /// `warn` for `tools` and `call`.
+    #[arg(long, env = "MCP_MIKROTIK_LOG", global = true)]
+    pub log: Option<String>,
 }
 
 /// What to do (default: serve MCP on stdio).
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve MCP over stdio (the default).
-    Serve(Common),
+    Serve,
     /// Print the available tools as a table.
-    Tools(Common),
+    Tools,
     /// Run one tool and print its text result (exit code 1 when the tool reports an error).
     Call {
         /// Tool name, e.g. mikrotik_get_interfaces.
@@ -66,8 +76,6 @@ pub enum Command {
         /// Print the structured JSON result instead of the text.
         #[arg(long)]
         json: bool,
-        #[command(flatten)]
-        common: Common,
     },
     /// Run the simulated RouterOS router until stopped (Ctrl-C).
     Sim(SimArgs),
@@ -77,30 +85,30 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RouterArgs {
     /// Router address: IPv4, IPv6 or hostname.
-    #[arg(long, env = "ROUTEROS_HOST", default_value = "192.168.88.1")]
+    #[arg(long, global = true, env = "ROUTEROS_HOST", default_value = "192.168.88.1")]
     pub host: String,
     /// API port (default 8728, or 8729 with TLS).
-    #[arg(long, env = "ROUTEROS_PORT")]
+    #[arg(long, global = true, env = "ROUTEROS_PORT")]
     pub port: Option<String>,
     /// RouterOS user (a dedicated user in a read-only group is best).
-    #[arg(long, env = "ROUTEROS_USER", default_value = "admin")]
+    #[arg(long, global = true, env = "ROUTEROS_USER", default_value = "admin")]
     pub user: String,
     /// File holding the password (first line). Prefer this or ROUTEROS_PASSWORD_FILE over
     /// ROUTEROS_PASSWORD.
-    #[arg(long, env = "ROUTEROS_PASSWORD_FILE")]
+    #[arg(long, global = true, env = "ROUTEROS_PASSWORD_FILE")]
     pub password_file: Option<PathBuf>,
     /// Use api-ssl (TLS). Values: true/false/1/0/yes/no.
-    #[arg(long = "ssl", env = "ROUTEROS_USE_SSL", num_args = 0..=1,
+    #[arg(long = "ssl", global = true, env = "ROUTEROS_USE_SSL", num_args = 0..=1,
           default_missing_value = "true", value_name = "BOOL")]
     pub use_ssl: Option<String>,
     /// Trust the CA certificate(s) in this PEM file for api-ssl.
-    #[arg(long, env = "ROUTEROS_TLS_CA")]
+    #[arg(long, global = true, env = "ROUTEROS_TLS_CA")]
     pub tls_ca: Option<PathBuf>,
     /// Accept exactly the router certificate with this SHA-256 fingerprint (hex, colons optional).
-    #[arg(long, env = "ROUTEROS_TLS_FINGERPRINT")]
+    #[arg(long, global = true, env = "ROUTEROS_TLS_FINGERPRINT")]
     pub tls_fingerprint: Option<String>,
     /// Do not verify the router's certificate at all (insecure; prefer --tls-fingerprint).
-    #[arg(long, env = "ROUTEROS_TLS_INSECURE", num_args = 0..=1,
+    #[arg(long, global = true, env = "ROUTEROS_TLS_INSECURE", num_args = 0..=1,
           default_missing_value = "true", value_name = "BOOL")]
     pub tls_insecure: Option<String>,
 }
@@ -109,18 +117,18 @@ pub struct RouterArgs {
 #[derive(Debug, Args)]
 pub struct ServerArgs {
     /// Refuse every write to the router and hide tools that write.
-    #[arg(long, env = "ROUTEROS_READ_ONLY", num_args = 0..=1,
+    #[arg(long, global = true, env = "ROUTEROS_READ_ONLY", num_args = 0..=1,
           default_missing_value = "true", value_name = "BOOL")]
     pub read_only: Option<String>,
     /// Directory of extra plugins (*.wasm).
-    #[arg(long, env = "MCP_MIKROTIK_PLUGIN_DIR")]
+    #[arg(long, global = true, env = "MCP_MIKROTIK_PLUGIN_DIR")]
     pub plugin_dir: Option<PathBuf>,
     /// Deadline of one tool call, in seconds.
-    #[arg(long, env = "MCP_MIKROTIK_TIMEOUT", default_value = "30")]
+    #[arg(long, global = true, env = "MCP_MIKROTIK_TIMEOUT", default_value = "30")]
     pub timeout: String,
     /// Threads serving calls: 0 (the default) is one per CPU core, so concurrent calls run
     /// their plugins in parallel; 1 runs everything on one thread, which uses the least CPU.
-    #[arg(long, env = "MCP_MIKROTIK_THREADS", default_value = "0",
+    #[arg(long, global = true, env = "MCP_MIKROTIK_THREADS", default_value = "0",
           value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
 }
@@ -135,10 +143,7 @@ pub struct SimArgs {
     /// api-ssl listen address (a certificate is generated at start).
     #[arg(long)]
     pub tls_listen: Option<SocketAddr>,
-    /// User the simulated router accepts.
-    #[arg(long, default_value = "admin")]
-    pub user: String,
-    /// Password the simulated router accepts.
+    /// Password the simulated router accepts (for the user of `--user`, default `admin`).
     #[arg(long, default_value = "")]
     pub password: String,
     /// RouterOS version to report.
@@ -162,7 +167,4 @@ pub struct SimArgs {
     /// Leave out a menu, as if its package were missing (repeatable), e.g. /interface/wifi.
     #[arg(long, value_name = "MENU")]
     pub without: Vec<String>,
-    /// Log filter for stderr.
-    #[arg(long, env = "MCP_MIKROTIK_LOG", default_value = "info")]
-    pub log: String,
 }

@@ -1,12 +1,12 @@
 //! mcp-mikrotik: an MCP server for MikroTik routers whose tools are WebAssembly plugins.
 //!
 //! - [`routeros`]: the RouterOS API (codec, client, simulated router)
-//! - [`plugins`]: the WebAssembly plugin runtime (sandbox, permissions, limits)
+//! - [`plugin_host`]: the WebAssembly plugin host (sandbox, permissions, limits)
 //! - [`mcp`]: the MCP server over stdio
 //! - [`cli`], [`config`], [`app`]: the command line and its wiring
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod mcp;
-pub mod plugins;
+pub mod plugin_host;
 pub mod routeros;

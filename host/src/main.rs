@@ -27,7 +27,10 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(app::run(cli)) {
+    let outcome = runtime.block_on(app::run(cli));
+    // A read of stdin still pending on a blocking thread must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match outcome {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
         Err(e) => {
             eprintln!("mcp-mikrotik: error: {e:#}");

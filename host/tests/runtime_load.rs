@@ -3,7 +3,7 @@
 
 mod runtime_support;
 
-use mcp_mikrotik::plugins::Effect;
+use mcp_mikrotik::plugin_host::Effect;
 use runtime_support::{FakeRouter, Hostile, config, load, plugin_dir, scratch_dir};
 use serde_json::json;
 

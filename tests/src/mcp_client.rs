@@ -7,8 +7,7 @@
 //! a test fails. Every wait has a deadline, so no test can hang on the server.
 //!
 //! Once `tools/list` has been called, every successful `tools/call` result of a tool with an
-//! `outputSchema` is checked against it: the server passes bundled plugins' structured output
-//! through unchecked, so this is where their schemas are held to account.
+//! `outputSchema` is checked against it here too, independently of the server's own check.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -294,6 +293,24 @@ impl McpClient {
         lock(&self.shared).notifications.clone()
     }
 
+    /// Wait at most `timeout` for a message that is not the response to a pending request
+    /// (a notification, or a response whose id is `null`) and matches `wanted`; it is removed.
+    pub fn wait_message(&self, timeout: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            {
+                let mut shared = lock(&self.shared);
+                if let Some(at) = shared.notifications.iter().position(&wanted) {
+                    return Some(shared.notifications.remove(at));
+                }
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Everything the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         lock(&self.shared).stderr.clone()
@@ -347,10 +364,15 @@ impl McpClient {
     fn send(&self, msg: &Value) {
         let mut line = msg.to_string();
         line.push('\n');
+        self.send_raw(line.as_bytes());
+    }
+
+    /// Write `bytes` to the server's stdin as they are (for malformed input).
+    pub fn send_raw(&self, bytes: &[u8]) {
         let mut stdin = lock_stdin(&self.stdin);
         let written = stdin
             .as_mut()
-            .map(|s| s.write_all(line.as_bytes()).and_then(|_| s.flush()));
+            .map(|s| s.write_all(bytes).and_then(|_| s.flush()));
         if !matches!(written, Some(Ok(()))) {
             drop(stdin);
             self.fail(&format!("cannot write to the server's stdin ({written:?})"));

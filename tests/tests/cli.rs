@@ -138,3 +138,33 @@ fn a_reader_that_goes_away_is_not_a_crash() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn global_options_may_come_before_the_subcommand() {
+    let env = TestEnv::new();
+    let sim = env.sim().addr();
+    let port = sim.port().to_string();
+    let before = env.cli(&["--port", &port, "call", "mikrotik_get_interfaces"]);
+    assert_eq!(before.code, Some(0), "{before:?}");
+    let after = env.cli(&["call", "mikrotik_get_interfaces", "--port", &port]);
+    assert_eq!(after.stdout, before.stdout);
+    // And the option is really used: a port nobody listens on fails the call.
+    let wrong = env.cli(&["--port", "1", "call", "mikrotik_get_interfaces"]);
+    assert_eq!(wrong.code, Some(1), "{wrong:?}");
+}
+
+#[test]
+fn tools_and_call_are_quiet_unless_asked() {
+    let env = TestEnv::new();
+    for args in [&["tools"][..], &["call", "mikrotik_get_interfaces"]] {
+        let out = env.cli(args);
+        assert_eq!(out.code, Some(0), "{out:?}");
+        assert!(
+            !out.stderr.contains("INFO"),
+            "{args:?} printed start-up lines:\n{}",
+            out.stderr
+        );
+    }
+    let verbose = env.cli(&["--log", "info", "tools"]);
+    assert!(verbose.stderr.contains("INFO"), "{}", verbose.stderr);
+}

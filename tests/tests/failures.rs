@@ -115,6 +115,13 @@ fn read_only_refuses_reboot_but_allows_print() {
         refused_export.text
     );
 
+    // `/console/inspect` only reads (it is how a client learns the command tree).
+    let inspect = server.call_tool(
+        "mikrotik_run_command",
+        json!({"command": "/console/inspect", "args": {"request": "child", "path": "ip"}}),
+    );
+    assert!(!inspect.text.contains("denied"), "{}", inspect.text);
+
     let printed = server.call_ok(
         "mikrotik_run_command",
         json!({"command": "/interface/print"}),

@@ -198,3 +198,48 @@ fn the_server_exits_when_the_client_closes_stdin() {
         "the server should exit cleanly at end of input"
     );
 }
+
+#[test]
+fn unparseable_input_gets_a_parse_error_and_the_server_goes_on() {
+    let env = TestEnv::new();
+    let server = env.server();
+    let deep = format!("{}{}\n", "[".repeat(1000), "]".repeat(1000));
+    let long = format!("{{\"pad\":\"{}\"}}\n", "x".repeat(17 << 20));
+    let inputs: [(&str, &[u8]); 6] = [
+        ("broken JSON", b"{\"jsonrpc\":\"2.0\",\"id\":1,\n"),
+        ("not JSON at all", b"hello\n"),
+        ("invalid UTF-8", b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}\n"),
+        ("a number out of range", b"{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"ping\"}\n"),
+        ("deep nesting", deep.as_bytes()),
+        ("an over-long line", long.as_bytes()),
+    ];
+    for (what, input) in inputs {
+        server.send_raw(input);
+        let answer = server
+            .wait_message(std::time::Duration::from_secs(10), |m| {
+                m.get("error").is_some()
+            })
+            .unwrap_or_else(|| server.fail(&format!("no answer to {what}")));
+        assert_eq!(answer["id"], Value::Null, "{what}: {answer}");
+        assert_eq!(answer["error"]["code"], -32700, "{what}: {answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Parse error")),
+            "{what}: {answer}"
+        );
+    }
+    server.call_ok("mikrotik_get_interfaces", json!({"limit": 1}));
+}
+
+#[test]
+fn arguments_that_are_not_an_object_are_invalid_params() {
+    let env = TestEnv::new();
+    let server = env.server();
+    let err = server
+        .call_tool_params(json!({"name": "mikrotik_get_interfaces", "arguments": "{}"}))
+        .expect_err("string arguments must be refused");
+    assert_eq!(err.code, -32602, "{err:?}");
+    assert!(err.message.contains("arguments"), "{err:?}");
+    server.call_ok("mikrotik_get_interfaces", json!({"limit": 1}));
+}

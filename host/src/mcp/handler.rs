@@ -3,47 +3,67 @@
 use std::sync::Arc;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult, ListToolsResult,
-    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, Tool,
+    CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, ErrorCode,
+    Implementation, InitializeResult, ListToolsResult, PaginatedRequestParams,
+    ProgressNotificationParam, ServerCapabilities, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use super::splice::Stash;
 use super::tools::{failure, success, to_mcp};
-use crate::plugins::{ProgressFn, Runtime, ToolError};
+use crate::plugin_host::{ProgressFn, PluginHost, ToolError};
 
 const INSTRUCTIONS: &str = "Tools to inspect and operate one MikroTik router over the RouterOS API. \
 Prefer the specific mikrotik_get_* tools; use mikrotik_run_command for anything else (API paths \
 like /ip/address/print). List tools accept `limit` and say when output was cut.";
 
-/// The MCP server state: the plugin runtime and the tool list it exposes.
+/// The MCP server state: the plugin host and the tool list it exposes.
 #[derive(Clone)]
 pub struct Server {
-    runtime: Arc<Runtime>,
+    plugins: Arc<PluginHost>,
     tools: Arc<Vec<Tool>>,
-    /// Structured results on their way out (see [`super::splice`]).
-    stash: Arc<Stash>,
 }
 
 impl Server {
-    /// Serve the visible tools of `runtime`.
-    pub fn new(runtime: Arc<Runtime>) -> Self {
-        let tools = runtime.tools().iter().map(to_mcp).collect();
+    /// Serve the visible tools of `plugins`.
+    pub fn new(plugins: Arc<PluginHost>) -> Self {
+        let tools = plugins.tools().iter().map(to_mcp).collect();
         Self {
-            runtime,
+            plugins,
             tools: Arc::new(tools),
-            stash: Arc::new(Stash::new()),
         }
-    }
-
-    /// Where this server keeps structured results for the writer that splices them in.
-    pub(crate) fn stash(&self) -> Arc<Stash> {
-        self.stash.clone()
     }
 }
 
+/// Methods this server implements. rmcp hands a request for one of them whose parameters do
+/// not fit its type (say, `arguments` given as a string) to `on_custom_request`.
+const KNOWN_METHODS: &[&str] = &["initialize", "ping", "tools/list", "tools/call"];
+
 impl ServerHandler for Server {
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        let method = request.method;
+        if KNOWN_METHODS.contains(&method.as_str()) {
+            let hint = if method == "tools/call" {
+                ": `name` must be a string and `arguments`, when given, a JSON object"
+            } else {
+                ""
+            };
+            return Err(ErrorData::invalid_params(
+                format!("invalid params for {method}{hint}"),
+                None,
+            ));
+        }
+        Err(ErrorData::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!("method not found: {method}"),
+            None,
+        ))
+    }
+
     fn get_info(&self) -> InitializeResult {
         InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new(
@@ -82,7 +102,7 @@ impl ServerHandler for Server {
             });
             f
         });
-        let call = self.runtime.call(&request.name, args, progress);
+        let call = self.plugins.call(&request.name, args, progress);
         let outcome = tokio::select! {
             r = call => r,
             _ = context.ct.cancelled() => {
@@ -90,7 +110,7 @@ impl ServerHandler for Server {
             }
         };
         match outcome {
-            Ok(output) => Ok(success(output, &self.stash).into()),
+            Ok(output) => Ok(success(output).into()),
             Err(ToolError::UnknownTool(name)) => Err(ErrorData::invalid_params(
                 format!("unknown tool {name:?}; call tools/list for the available tools"),
                 None,

@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
 
-use super::splice::Stash;
-use crate::plugins::{Effect, ToolInfo, ToolOutput};
+use crate::plugin_host::{Effect, ToolInfo, ToolOutput};
 
 /// The MCP description of one plugin tool, with annotations.
 pub fn to_mcp(info: &ToolInfo) -> Tool {
@@ -31,13 +30,10 @@ pub fn to_mcp(info: &ToolInfo) -> Tool {
     tool
 }
 
-/// A successful tool result: the text, plus structured content when the plugin gave one (as a
-/// placeholder in `stash`, spliced in when the result is written).
-pub fn success(output: ToolOutput, stash: &Stash) -> CallToolResult {
+/// A successful tool result: the text, plus structured content when the plugin gave one.
+pub fn success(output: ToolOutput) -> CallToolResult {
     let mut result = CallToolResult::success(vec![ContentBlock::text(output.text)]);
-    result.structured_content = output
-        .structured
-        .map(|json| stash.placeholder(json.into_string()));
+    result.structured_content = output.structured;
     result
 }
 

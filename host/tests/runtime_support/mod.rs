@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
-use mcp_mikrotik::plugins::{Runtime, RuntimeConfig};
+use mcp_mikrotik::plugin_host::{PluginHost, PluginHostConfig};
 use mcp_mikrotik::routeros::{CallError, Cut, Request, Response, Router, Row};
 
 #[path = "../../../tests/hostile/build_support/mod.rs"]
@@ -78,12 +78,12 @@ pub fn plugin_dir(test: &str, files: &[(&str, Hostile)]) -> PathBuf {
 }
 
 /// A config for tests: no bundled plugins, the given plugin dir, a private cache.
-pub fn config(test: &str, plugin_dir: PathBuf) -> RuntimeConfig {
-    RuntimeConfig {
+pub fn config(test: &str, plugin_dir: PathBuf) -> PluginHostConfig {
+    PluginHostConfig {
         plugin_dir: Some(plugin_dir),
         cache_dir: Some(scratch_dir(&format!("{test}-cache"))),
         load_bundled: false,
-        ..RuntimeConfig::default()
+        ..PluginHostConfig::default()
     }
 }
 
@@ -176,8 +176,11 @@ impl Router for FakeRouter {
     }
 }
 
-/// Load a runtime, panicking on engine failure.
-pub async fn load(cfg: RuntimeConfig, router: Arc<FakeRouter>) -> (Runtime, Vec<String>) {
-    let (runtime, warnings) = Runtime::load(cfg, router).await.expect("engine starts");
-    (runtime, warnings.iter().map(|w| w.to_string()).collect())
+/// Load a plugin host, panicking on engine failure.
+pub async fn load(
+    cfg: PluginHostConfig,
+    router: Arc<FakeRouter>,
+) -> (Arc<PluginHost>, Vec<String>) {
+    let (host, warnings) = PluginHost::load(cfg, router).await.expect("engine starts");
+    (Arc::new(host), warnings.iter().map(|w| w.to_string()).collect())
 }

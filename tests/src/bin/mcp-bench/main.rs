@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use e2e::TestEnv;
 use e2e::paths::{Scratch, server_binary};
 use lean::LeanClient;
-use mcp_mikrotik::plugins::{Runtime, RuntimeConfig};
+use mcp_mikrotik::plugin_host::{PluginHost, PluginHostConfig};
 use mcp_mikrotik::routeros::{Request, Router};
 use serde_json::json;
 
@@ -168,11 +168,11 @@ fn paired_times(env: &TestEnv) -> (Vec<Duration>, Vec<Duration>) {
     let cache = Scratch::new("bench-runtime-cache");
     let router: Arc<dyn Router> = Arc::new(env.client());
     env.block_on(async {
-        let cfg = RuntimeConfig {
+        let cfg = PluginHostConfig {
             cache_dir: Some(cache.path().to_path_buf()),
-            ..RuntimeConfig::default()
+            ..PluginHostConfig::default()
         };
-        let (runtime, _warnings) = Runtime::load(cfg, router).await.expect("load plugins");
+        let (runtime, _warnings) = PluginHost::load(cfg, router).await.expect("load plugins");
         let tool = || runtime.call("mikrotik_get_interfaces", json!({}), None);
         for _ in 0..50 {
             client.call(request()).await.expect("print");
@@ -292,13 +292,13 @@ fn layer_times(env: &TestEnv, calls: usize, plugin_dir: Option<String>) -> Vec<D
     let router: Arc<dyn Router> = Arc::new(Canned(rows));
     let cache = Scratch::new("bench-runtime-cache");
     env.block_on(async {
-        let cfg = RuntimeConfig {
+        let cfg = PluginHostConfig {
             cache_dir: Some(cache.path().to_path_buf()),
             load_bundled: plugin_dir.is_none(),
             plugin_dir: plugin_dir.map(Into::into),
-            ..RuntimeConfig::default()
+            ..PluginHostConfig::default()
         };
-        let (runtime, _warnings) = Runtime::load(cfg, router).await.expect("load plugins");
+        let (runtime, _warnings) = PluginHost::load(cfg, router).await.expect("load plugins");
         let mut times = Vec::with_capacity(calls);
         for i in 0..calls + 100 {
             let started = Instant::now();

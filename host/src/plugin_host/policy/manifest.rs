@@ -4,9 +4,9 @@
 use jsonschema::Validator;
 use serde_json::{Map, Value};
 
-use super::bindings::guest_tools::{Effect as WitEffect, Manifest, Tool};
-use super::patterns;
-use super::types::{Effect, ToolInfo};
+use crate::plugin_host::lifecycle::bindings::guest_tools::{Effect as WitEffect, Manifest, Tool};
+use crate::plugin_host::policy::patterns;
+use crate::plugin_host::types::{Effect, ToolInfo};
 
 /// A tool with its compiled schemas.
 pub struct CheckedTool {

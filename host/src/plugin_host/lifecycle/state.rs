@@ -8,8 +8,8 @@ use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use super::guest_log::GuestLog;
-use super::types::ProgressFn;
+use crate::plugin_host::lifecycle::guest_log::GuestLog;
+use crate::plugin_host::types::ProgressFn;
 use crate::routeros::Router;
 
 /// Most table elements an instance may grow to (tables hold function references).

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// How the runtime loads and bounds plugins.
 #[derive(Clone, Debug)]
-pub struct RuntimeConfig {
+pub struct PluginHostConfig {
     /// Wall-clock budget of one tool call: guest CPU and router waits together.
     pub deadline: Duration,
     /// Most linear memory one plugin instance may use, in bytes.
@@ -27,7 +27,7 @@ pub struct RuntimeConfig {
     pub load_bundled: bool,
 }
 
-impl Default for RuntimeConfig {
+impl Default for PluginHostConfig {
     fn default() -> Self {
         Self {
             deadline: Duration::from_secs(30),
@@ -43,7 +43,7 @@ impl Default for RuntimeConfig {
     }
 }
 
-impl RuntimeConfig {
+impl PluginHostConfig {
     /// The default plugin directory: `<data dir>/mcp-mikrotik/plugins`.
     pub fn default_plugin_dir() -> Option<PathBuf> {
         dirs::data_dir().map(|d| d.join("mcp-mikrotik").join("plugins"))

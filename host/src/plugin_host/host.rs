@@ -1,36 +1,36 @@
-//! [`Runtime`]: the loaded plugins and their tools, and the entry point for tool calls.
+//! [`PluginHost`]: the one object that owns the plugin machinery — the engine and its epoch
+//! thread, the linker and compile cache, the loaded plugins and their tools, and the slots that
+//! bound concurrent calls — and the entry point for tool calls.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::Value;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use wasmtime::component::{HasSelf, Linker};
 
-use super::bindings::Plugin;
-use super::cache::CompileCache;
-use super::config::{RuntimeConfig, human_duration, human_limit, human_size};
-use super::embedded::Bundled;
-use super::engine::{POOL_MAX_MEMORY, shared_engine};
-use super::instance::{self, InstanceFailure, RunSpec};
-use super::loader::{self, LoadContext, LoadedPlugin};
-use super::manifest::validation_errors;
-use super::state::CallState;
-use super::structured::{self, Check};
-use super::types::{
-    Effect, LoadWarning, PluginSource, ProgressFn, ToolError, ToolInfo, ToolOutput,
+use crate::plugin_host::lifecycle::bindings::Plugin;
+use crate::plugin_host::lifecycle::cache::CompileCache;
+use crate::plugin_host::config::{PluginHostConfig, human_duration, human_limit, human_size};
+use crate::plugin_host::lifecycle::embedded::Bundled;
+use crate::plugin_host::lifecycle::engine::{MAX_INSTANCES, POOL_MAX_MEMORY, WasmEngine};
+use crate::plugin_host::lifecycle::instance::{self, InstanceFailure, RunSpec};
+use crate::plugin_host::lifecycle::loader::{self, LoadContext, LoadedPlugin};
+use crate::plugin_host::policy::manifest::validation_errors;
+use crate::plugin_host::lifecycle::state::CallState;
+use crate::plugin_host::policy::structured;
+use crate::plugin_host::types::{
+    Effect, LoadWarning, ProgressFn, ToolError, ToolInfo, ToolOutput,
 };
 use crate::routeros::Router;
 
-/// The loaded plugins. Cheap to clone; share it between tasks.
-#[derive(Clone)]
-pub struct Runtime {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    cfg: RuntimeConfig,
+/// The loaded plugins and everything their calls need. Share it behind an `Arc`.
+pub struct PluginHost {
+    cfg: PluginHostConfig,
+    /// Calls (and loads) in flight; at most [`MAX_INSTANCES`], as many as the pool has room for.
+    slots: Semaphore,
     /// For plugins linked on their first call.
     load: Arc<LoadContext>,
     plugins: Vec<LoadedPlugin>,
@@ -38,33 +38,35 @@ struct Inner {
     tools: Vec<ToolInfo>,
     /// Tool name → (plugin index, tool index in its manifest), visible tools only.
     index: HashMap<String, (usize, usize)>,
+    /// Dropped last: stops the epoch ticker.
+    _engine: WasmEngine,
 }
 
-impl Runtime {
+impl PluginHost {
     /// Load the bundled plugins and those in `cfg.plugin_dir`. Plugins that cannot be used are
     /// skipped and described in the returned warnings (also logged); this fails only when the
     /// WebAssembly engine itself cannot be set up.
     pub async fn load(
-        cfg: RuntimeConfig,
+        cfg: PluginHostConfig,
         router: Arc<dyn Router>,
-    ) -> anyhow::Result<(Runtime, Vec<LoadWarning>)> {
-        Self::load_with(cfg, router, super::embedded::BUNDLED).await
+    ) -> anyhow::Result<(PluginHost, Vec<LoadWarning>)> {
+        Self::load_with(cfg, router, crate::plugin_host::lifecycle::embedded::BUNDLED).await
     }
 
-    /// [`Runtime::load`] with an explicit list of bundled components.
+    /// [`PluginHost::load`] with an explicit list of bundled components.
     pub async fn load_with(
-        cfg: RuntimeConfig,
+        cfg: PluginHostConfig,
         router: Arc<dyn Router>,
         bundled: &[Bundled],
-    ) -> anyhow::Result<(Runtime, Vec<LoadWarning>)> {
+    ) -> anyhow::Result<(PluginHost, Vec<LoadWarning>)> {
         anyhow::ensure!(
             cfg.memory_limit <= POOL_MAX_MEMORY,
             "the memory limit {} is above the most this server supports ({})",
             human_limit(cfg.memory_limit),
             human_limit(POOL_MAX_MEMORY)
         );
-        let engine = shared_engine()?;
-        let mut linker = Linker::<CallState>::new(&engine);
+        let wasm = WasmEngine::new()?;
+        let mut linker = Linker::<CallState>::new(wasm.engine());
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| anyhow::anyhow!("cannot link WASI: {e:#}"))?;
         Plugin::add_to_linker::<CallState, HasSelf<CallState>>(&mut linker, |state| state)
@@ -142,10 +144,10 @@ impl Runtime {
             plugins.len(),
             started.elapsed().as_millis()
         );
-        Ok((Runtime::assemble(cfg, ctx, plugins), warnings))
+        Ok((PluginHost::assemble(cfg, ctx, plugins), warnings))
     }
 
-    fn assemble(cfg: RuntimeConfig, load: Arc<LoadContext>, plugins: Vec<LoadedPlugin>) -> Runtime {
+    fn assemble(cfg: PluginHostConfig, load: Arc<LoadContext>, plugins: Vec<LoadedPlugin>) -> PluginHost {
         let mut tools = Vec::new();
         let mut index = HashMap::new();
         for (p, plugin) in plugins.iter().enumerate() {
@@ -158,20 +160,20 @@ impl Runtime {
             }
         }
         tools.sort_by(|a, b| a.name.cmp(&b.name));
-        Runtime {
-            inner: Arc::new(Inner {
-                cfg,
-                load,
-                plugins,
-                tools,
-                index,
-            }),
+        PluginHost {
+            cfg,
+            slots: Semaphore::new(MAX_INSTANCES),
+            load,
+            plugins,
+            tools,
+            index,
+            _engine: wasm,
         }
     }
 
     /// The visible tools, sorted by name (tools that write are hidden in read-only mode).
     pub fn tools(&self) -> &[ToolInfo] {
-        &self.inner.tools
+        &self.tools
     }
 
     /// Run a tool: validate `args` against its schema, then run it in a fresh instance within
@@ -182,53 +184,39 @@ impl Runtime {
         args: Value,
         progress: Option<ProgressFn>,
     ) -> Result<ToolOutput, ToolError> {
-        let inner = &self.inner;
-        let &(p, t) = inner
+        let &(p, t) = self
             .index
             .get(name)
             .ok_or_else(|| ToolError::UnknownTool(name.to_string()))?;
-        let plugin = &inner.plugins[p];
+        let plugin = &self.plugins[p];
         let tool = &plugin.manifest.tools[t];
         if let Some(errors) = validation_errors(&tool.input, &args) {
             return Err(ToolError::InvalidArguments(errors));
         }
-        let cfg = &inner.cfg;
+        let cfg = &self.cfg;
         let who = format!("tool {name} (plugin {:?})", plugin.manifest.name);
         let deadline = Instant::now() + cfg.deadline;
-        // Only a plugin's first call waits for it to load (and so needs a timer for that).
-        let loading = async {
-            match plugin.code.loaded() {
-                Some(spare) => Ok(Ok(spare)),
-                None => {
-                    tokio::time::timeout_at(deadline.into(), plugin.code.spare(&inner.load)).await
-                }
-            }
-        };
-        let spare = match loading.await {
-            Ok(Ok(spare)) => spare,
-            Ok(Err(why)) => {
-                return Err(ToolError::Failed(format!(
+        // The deadline covers waiting for a slot, loading the plugin on its first call and
+        // running it; the slot is held until the instance is dropped.
+        let run = async {
+            let _slot = self.slots.acquire().await;
+            let pre = plugin.code.linked(&self.load).await.map_err(|why| {
+                ToolError::Failed(format!(
                     "{who} cannot run: its plugin {} could not be loaded: {why}",
                     plugin.source
-                )));
-            }
-            Err(_) => {
-                return Err(ToolError::Failed(format!(
-                    "{who} exceeded its {} deadline while its plugin was being loaded",
-                    human_duration(cfg.deadline)
-                )));
-            }
+                ))
+            })?;
+            let spec = RunSpec {
+                caller: plugin.code.caller().clone(),
+                deadline,
+                memory_limit: cfg.memory_limit,
+                progress,
+            };
+            Ok(instance::call(pre, spec, name, &args.to_string()).await)
         };
-        let spec = RunSpec {
-            caller: plugin.code.caller().clone(),
-            deadline,
-            memory_limit: cfg.memory_limit,
-            progress,
-        };
-        let arguments = args.to_string();
-        let run = instance::call(spare, spec, name, &arguments);
         let outcome = match tokio::time::timeout_at(deadline.into(), run).await {
-            Ok(outcome) => outcome,
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(failed)) => return Err(failed),
             Err(_) => Err(InstanceFailure::Deadline),
         };
         let output = match outcome {
@@ -258,14 +246,10 @@ impl Runtime {
                 human_limit(cfg.max_output)
             )));
         }
-        let check = match plugin.source {
-            PluginSource::Bundled(_) => Check::Syntax,
-            PluginSource::File(_) => Check::Schema,
-        };
         let structured = match output.structured {
             None => None,
             Some(text) => Some(
-                structured::accept(text, check, tool.output.as_ref())
+                structured::accept(&text, tool.output.as_ref())
                     .map_err(|why| ToolError::Failed(format!("{who} {why}")))?,
             ),
         };

@@ -5,7 +5,7 @@
 //! patterns; in read-only mode it must be a read and must not write a file on the router
 //! (`/export file=…`, `print file=…`). Every denial names the plugin, the command and the rule.
 
-use super::patterns;
+use crate::plugin_host::policy::patterns;
 
 /// Last path segments of commands that only read. Everything else is a write: an unknown
 /// verb is treated as a write, on purpose.
@@ -23,6 +23,9 @@ const READ_VERBS: &[&str] = &[
     "profile",
 ];
 
+/// Whole commands that only read although their last segment is not a read verb.
+const READ_COMMANDS: &[&str] = &["/console/inspect"];
+
 /// Arguments with which a reading command writes its output to a file on the router.
 const FILE_WRITING_ARGS: &[&str] = &["file"];
 
@@ -32,7 +35,7 @@ const HOST_OWNED: &[&str] = &["/cancel", "/login", "/quit"];
 /// Is this command a read (by its last path segment)?
 pub fn is_read(command: &str) -> bool {
     let verb = command.rsplit('/').next().unwrap_or("");
-    READ_VERBS.contains(&verb)
+    READ_VERBS.contains(&verb) || READ_COMMANDS.contains(&command)
 }
 
 /// Why a call was refused.
@@ -149,6 +152,7 @@ mod tests {
             "/tool/traceroute",
             "/export",
             "/log/listen",
+            "/console/inspect",
         ] {
             assert!(is_read(read), "{read} should be a read");
         }
@@ -168,6 +172,7 @@ mod tests {
             "/interface/comment",
             "/some/unknown-verb",
             "/print-ish",
+            "/other/inspect",
         ] {
             assert!(!is_read(write), "{write} should be a write");
         }

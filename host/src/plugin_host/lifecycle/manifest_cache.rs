@@ -8,14 +8,22 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::bindings::CONTRACT_VERSION;
-use super::bindings::guest_tools::{Effect, Manifest, Tool};
+use super::bindings::guest_tools::Manifest;
 use super::cache::write_atomically;
 
 /// Bumped when the layout below changes.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
+
+/// The file's contents.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u64,
+    contract: String,
+    manifest: Manifest,
+}
 
 /// The manifest file of the compile-cache entry `cwasm`.
 fn manifest_path(cwasm: &Path) -> PathBuf {
@@ -38,109 +46,39 @@ pub fn read(cwasm: &Path) -> Option<Manifest> {
     if !cwasm.is_file() {
         return None;
     }
-    let decoded = serde_json::from_slice::<Value>(&text)
-        .ok()
-        .and_then(|value| decode(&value));
-    if decoded.is_none() {
-        tracing::debug!("{} is stale or damaged; loading the plugin", path.display());
+    match serde_json::from_slice::<Stored>(&text) {
+        Ok(stored) if stored.format == FORMAT && stored.contract == CONTRACT_VERSION => {
+            Some(stored.manifest)
+        }
+        _ => {
+            tracing::debug!("{} is stale or damaged; loading the plugin", path.display());
+            None
+        }
     }
-    decoded
 }
 
 /// Store `manifest` for `cwasm`; trouble is logged, never fatal.
 pub fn write(cwasm: &Path, manifest: &Manifest) {
     let path = manifest_path(cwasm);
-    let text = encode(manifest).to_string();
+    let text = encode(manifest);
     if let Err(e) = write_atomically(&path, text.as_bytes()) {
         tracing::warn!("cannot write {}: {e}", path.display());
     }
 }
 
-fn encode(manifest: &Manifest) -> Value {
-    let tools: Vec<Value> = manifest
-        .tools
-        .iter()
-        .map(|tool| {
-            json!({
-                "name": tool.name,
-                "title": tool.title,
-                "description": tool.description,
-                "input-schema": tool.input_schema,
-                "output-schema": tool.output_schema,
-                "effect": match tool.effect {
-                    Effect::Reads => "reads",
-                    Effect::Writes => "writes",
-                    Effect::Any => "any",
-                },
-                "destructive": tool.destructive,
-                "idempotent": tool.idempotent,
-                "open-world": tool.open_world,
-            })
-        })
-        .collect();
-    json!({
-        "format": FORMAT,
-        "contract": CONTRACT_VERSION,
-        "name": manifest.name,
-        "version": manifest.version,
-        "permissions": manifest.permissions,
-        "tools": tools,
-    })
-}
-
-fn decode(value: &Value) -> Option<Manifest> {
-    if value.get("format")?.as_u64()? != FORMAT
-        || value.get("contract")?.as_str()? != CONTRACT_VERSION
-    {
-        return None;
-    }
-    let string = |v: &Value, key: &str| v.get(key)?.as_str().map(String::from);
-    let optional = |v: &Value, key: &str| match v.get(key)? {
-        Value::Null => Some(None),
-        Value::String(s) => Some(Some(s.clone())),
-        _ => None,
+fn encode(manifest: &Manifest) -> String {
+    let stored = Stored {
+        format: FORMAT,
+        contract: CONTRACT_VERSION.to_string(),
+        manifest: manifest.clone(),
     };
-    let flag = |v: &Value, key: &str| v.get(key)?.as_bool();
-    let permissions = value
-        .get("permissions")?
-        .as_array()?
-        .iter()
-        .map(|p| p.as_str().map(String::from))
-        .collect::<Option<Vec<_>>>()?;
-    let tools = value
-        .get("tools")?
-        .as_array()?
-        .iter()
-        .map(|t| {
-            Some(Tool {
-                name: string(t, "name")?,
-                title: optional(t, "title")?,
-                description: string(t, "description")?,
-                input_schema: string(t, "input-schema")?,
-                output_schema: optional(t, "output-schema")?,
-                effect: match t.get("effect")?.as_str()? {
-                    "reads" => Effect::Reads,
-                    "writes" => Effect::Writes,
-                    "any" => Effect::Any,
-                    _ => return None,
-                },
-                destructive: flag(t, "destructive")?,
-                idempotent: flag(t, "idempotent")?,
-                open_world: flag(t, "open-world")?,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(Manifest {
-        name: string(value, "name")?,
-        version: string(value, "version")?,
-        permissions,
-        tools,
-    })
+    serde_json::to_string(&stored).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin_host::lifecycle::bindings::guest_tools::{Effect, Tool};
 
     fn sample() -> Manifest {
         Manifest {
@@ -212,15 +150,9 @@ mod tests {
         for text in [
             "not json".to_string(),
             "{}".to_string(),
-            encode(&sample())
-                .to_string()
-                .replace(CONTRACT_VERSION, "9.9.9"),
-            encode(&sample())
-                .to_string()
-                .replace("\"reads\"", "\"sometimes\""),
-            encode(&sample())
-                .to_string()
-                .replace("\"format\":1", "\"format\":2"),
+            encode(&sample()).replace(CONTRACT_VERSION, "9.9.9"),
+            encode(&sample()).replace("\"Reads\"", "\"Sometimes\""),
+            encode(&sample()).replace("\"format\":2", "\"format\":1"),
         ] {
             std::fs::write(&path, &text).unwrap();
             assert!(read(&cwasm).is_none(), "{text}");

@@ -22,7 +22,7 @@ mod tests {
 
     #[test]
     fn build_time_digests_match_the_embedded_bytes() {
-        for plugin in super::BUNDLED {
+        for plugin in crate::plugin_host::BUNDLED {
             let digest: [u8; 32] = Sha256::digest(plugin.bytes).into();
             assert_eq!(digest, plugin.digest, "{}", plugin.name);
         }

@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::access::{CallerPolicy, Refusal};
-use super::bindings::host_routeros::{
+use crate::plugin_host::policy::access::{CallerPolicy, Refusal};
+use crate::plugin_host::lifecycle::bindings::host_routeros::{
     CallError as WitCallError, CallOptions, Cut as WitCut, Host, RawValue, Reply, Trap,
 };
-use super::state::{CallState, Caller};
+use crate::plugin_host::lifecycle::state::{CallState, Caller};
 use crate::routeros::{CallError, Cut, Limits, Request, Response, Row, RowObserver};
 
 impl Host for CallState {
@@ -42,7 +42,7 @@ impl Host for CallState {
 pub(crate) fn build_request(
     caller: &Caller,
     deadline: Instant,
-    progress: Option<super::types::ProgressFn>,
+    progress: Option<crate::plugin_host::types::ProgressFn>,
     command: String,
     args: Vec<(String, String)>,
     queries: Vec<String>,

@@ -1,4 +1,4 @@
-//! The public types of the plugin runtime: what a tool looks like to the MCP server, what a
+//! The public types of the plugin host: what a tool looks like to the MCP server, what a
 //! call returns, and how loading and calling fail.
 
 use std::fmt;
@@ -6,8 +6,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
-
-pub use super::structured::StructuredJson;
 
 /// What a tool does to the router (mirrors the WIT `effect`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +43,7 @@ pub struct ToolOutput {
     /// Text for the model.
     pub text: String,
     /// The same data as JSON (MCP `structuredContent`).
-    pub structured: Option<StructuredJson>,
+    pub structured: Option<Value>,
 }
 
 /// Why a tool call did not produce an output.

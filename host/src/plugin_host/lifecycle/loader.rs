@@ -4,7 +4,7 @@
 //! any step is skipped with one [`LoadWarning`]; loading itself only fails when the engine
 //! cannot be created.
 //!
-//! A plugin whose manifest is in the compile cache (see [`super::manifest_cache`]) is not
+//! A plugin whose manifest is in the compile cache (see [`crate::plugin_host::lifecycle::manifest_cache`]) is not
 //! loaded at start: its [`PluginCode`] maps and links the compiled code on the first call.
 
 use std::borrow::Cow;
@@ -15,15 +15,15 @@ use std::time::Instant;
 use wasmtime::Engine;
 use wasmtime::component::{Component, Linker};
 
-use super::bindings::{CONTRACT_PACKAGE, CONTRACT_VERSION, EXPORT_INTERFACE, PluginPre};
-use super::cache::{CacheOutcome, CompileCache, CompileError};
-use super::config::{RuntimeConfig, human_duration, human_limit};
-use super::embedded::Bundled;
-use super::instance::{self, InstanceFailure, RunSpec, Spare};
-use super::manifest::{CheckedManifest, check_manifest};
-use super::manifest_cache;
-use super::state::{CallState, Caller};
-use super::types::{LoadWarning, PluginSource};
+use crate::plugin_host::lifecycle::bindings::{CONTRACT_PACKAGE, CONTRACT_VERSION, EXPORT_INTERFACE, PluginPre};
+use crate::plugin_host::lifecycle::cache::{CompileCache, CompileError};
+use crate::plugin_host::config::{PluginHostConfig, human_duration, human_limit};
+use crate::plugin_host::lifecycle::embedded::Bundled;
+use crate::plugin_host::lifecycle::instance::{self, InstanceFailure, RunSpec};
+use crate::plugin_host::policy::manifest::{CheckedManifest, check_manifest};
+use crate::plugin_host::lifecycle::manifest_cache;
+use crate::plugin_host::lifecycle::state::{CallState, Caller};
+use crate::plugin_host::types::{LoadWarning, PluginSource};
 use crate::routeros::Router;
 
 /// A plugin ready to serve calls.
@@ -54,7 +54,7 @@ impl Origin {
             Origin::Bundled(bytes) => Ok(Cow::Borrowed(bytes)),
             Origin::File(path) => {
                 let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
-                if super::cache::digest(&bytes) != *digest {
+                if crate::plugin_host::lifecycle::cache::digest(&bytes) != *digest {
                     return Err(
                         "the file changed since the server started; restart the server to load the new version"
                             .into(),
@@ -77,7 +77,7 @@ pub struct Gathered {
 
 /// Components to load, in a stable order: bundled first, then the directory sorted by name.
 pub fn gather_sources(
-    cfg: &RuntimeConfig,
+    cfg: &PluginHostConfig,
     bundled: &[Bundled],
     warnings: &mut Vec<LoadWarning>,
 ) -> Vec<Gathered> {
@@ -96,26 +96,6 @@ pub fn gather_sources(
         sources.extend(read_plugin_dir(dir, warnings));
     }
     sources
-}
-
-/// Drop the resident pages of a component embedded in the executable once it is compiled:
-/// they are read-only file-backed pages, so the kernel reads them again if ever needed.
-pub fn release_resident(bytes: &'static [u8]) {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: sysconf has no preconditions.
-        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
-        let start = (bytes.as_ptr() as usize).div_ceil(page) * page;
-        let end = (bytes.as_ptr() as usize + bytes.len()) / page * page;
-        if end > start {
-            // SAFETY: the range lies inside a 'static read-only slice of the executable's
-            // file-backed mapping; MADV_DONTNEED there only drops clean pages, which the kernel
-            // reloads unchanged from the file on the next access.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
-            }
-        }
-    }
 }
 
 fn read_plugin_dir(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<Gathered> {
@@ -145,7 +125,7 @@ fn read_plugin_dir(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<Gathered>
             Ok(bytes) => out.push(Gathered {
                 source,
                 origin: Origin::File(path),
-                digest: super::cache::digest(&bytes),
+                digest: crate::plugin_host::lifecycle::cache::digest(&bytes),
                 bytes: Some(bytes),
             }),
             Err(e) => warnings.push(LoadWarning::new(&source, format!("cannot read it: {e}"))),
@@ -197,10 +177,6 @@ pub fn compile(
                 }
             })?;
     tracing::debug!("component {outcome:?}");
-    if let (CacheOutcome::Compiled, Origin::Bundled(bytes)) = (outcome, origin) {
-        // The engine holds its own copy of the code now.
-        release_resident(bytes);
-    }
     Ok(component)
 }
 
@@ -262,7 +238,7 @@ pub async fn prepare(
     gathered: Gathered,
     component: Component,
     ctx: &LoadContext,
-    cfg: &RuntimeConfig,
+    cfg: &PluginHostConfig,
     router: &Arc<dyn Router>,
 ) -> Result<LoadedPlugin, LoadWarning> {
     let Gathered {
@@ -311,10 +287,8 @@ pub async fn prepare(
         manifest_cache::write(&entry, &manifest);
     }
     let manifest = check_manifest(manifest, &cfg.grant).map_err(warn)?;
-    let code = PluginCode::new(origin, digest, caller_of(&manifest, cfg, router), cfg);
-    let _ = code
-        .spare
-        .set(Spare::new(pre, code.caller.clone(), cfg.memory_limit));
+    let code = PluginCode::new(origin, digest, caller_of(&manifest, cfg, router));
+    let _ = code.pre.set(pre);
     Ok(LoadedPlugin {
         source,
         manifest,
@@ -327,7 +301,7 @@ pub async fn prepare(
 pub fn from_cache(
     gathered: &Gathered,
     ctx: &LoadContext,
-    cfg: &RuntimeConfig,
+    cfg: &PluginHostConfig,
     router: &Arc<dyn Router>,
 ) -> Option<Result<LoadedPlugin, LoadWarning>> {
     let entry = ctx
@@ -338,7 +312,7 @@ pub fn from_cache(
     Some(match check_manifest(manifest, &cfg.grant) {
         Ok(manifest) => {
             let caller = caller_of(&manifest, cfg, router);
-            let code = PluginCode::new(gathered.origin.clone(), gathered.digest, caller, cfg);
+            let code = PluginCode::new(gathered.origin.clone(), gathered.digest, caller);
             Ok(LoadedPlugin {
                 source,
                 manifest,
@@ -352,7 +326,7 @@ pub fn from_cache(
 /// On whose behalf the calls of a plugin with this manifest run.
 fn caller_of(
     manifest: &CheckedManifest,
-    cfg: &RuntimeConfig,
+    cfg: &PluginHostConfig,
     router: &Arc<dyn Router>,
 ) -> Arc<Caller> {
     Arc::new(Caller {
@@ -371,18 +345,16 @@ pub struct PluginCode {
     origin: Origin,
     digest: [u8; 32],
     caller: Arc<Caller>,
-    memory_limit: usize,
-    spare: tokio::sync::OnceCell<Arc<Spare>>,
+    pre: tokio::sync::OnceCell<PluginPre<CallState>>,
 }
 
 impl PluginCode {
-    fn new(origin: Origin, digest: [u8; 32], caller: Arc<Caller>, cfg: &RuntimeConfig) -> Self {
+    fn new(origin: Origin, digest: [u8; 32], caller: Arc<Caller>) -> Self {
         Self {
             origin,
             digest,
             caller,
-            memory_limit: cfg.memory_limit,
-            spare: tokio::sync::OnceCell::new(),
+            pre: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -391,15 +363,10 @@ impl PluginCode {
         &self.caller
     }
 
-    /// The plugin's instances when its code is linked already.
-    pub fn loaded(&self) -> Option<&Arc<Spare>> {
-        self.spare.get()
-    }
-
-    /// The plugin's instances, linking its code first if this is its first call. A failure
-    /// is not remembered: the next call tries again.
-    pub async fn spare(&self, ctx: &Arc<LoadContext>) -> Result<&Arc<Spare>, String> {
-        self.spare
+    /// The plugin's linked code, compiling (or mapping it from the cache) and linking it first
+    /// if this is its first call. A failure is not remembered: the next call tries again.
+    pub async fn linked(&self, ctx: &Arc<LoadContext>) -> Result<&PluginPre<CallState>, String> {
+        self.pre
             .get_or_try_init(|| async {
                 let (job_ctx, origin, digest) = (ctx.clone(), self.origin.clone(), self.digest);
                 let component = tokio::task::spawn_blocking(move || {
@@ -415,7 +382,7 @@ impl PluginCode {
                 .map_err(|e| format!("its compilation task failed: {e}"))??;
                 let pre = link(&ctx.linker, &component)?;
                 tracing::debug!("plugin {} linked on its first call", self.caller.plugin);
-                Ok(Spare::new(pre, self.caller.clone(), self.memory_limit))
+                Ok(pre)
             })
             .await
     }

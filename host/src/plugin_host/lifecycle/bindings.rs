@@ -7,6 +7,8 @@ wasmtime::component::bindgen!({
     world: "plugin",
     imports: { default: async },
     exports: { default: async },
+    // The manifest is stored in the compile cache as JSON (see `manifest_cache`).
+    additional_derives: [serde::Serialize, serde::Deserialize],
 });
 
 /// Version of the contract this host implements.

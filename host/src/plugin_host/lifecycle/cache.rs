@@ -5,7 +5,7 @@
 //! and `<name>.cwasm.sum` its length and CRC-32 (corruption check; the cache directory is the
 //! user's own, so this guards against damage, not against an attacker who could as well
 //! rewrite both). A valid entry is mapped from disk rather than copied into memory, so only
-//! the code a call runs becomes resident. A missing, corrupt or incompatible entry is
+//! the code a call runs becomes resident; where mapping fails, it is read into memory instead. A missing, corrupt or incompatible entry is
 //! recompiled and rewritten; cache trouble is logged, never fatal. Writes are atomic (a
 //! temporary file renamed into place).
 
@@ -166,14 +166,29 @@ fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
             return None;
         }
     }
-    // SAFETY: the file is byte-for-byte what `precompile_component` of an engine with the
-    // same compatibility hash wrote (its length and checksum match); wasmtime still checks
-    // the header and rejects artifacts of another configuration or version.
-    match unsafe { Component::deserialize_file(engine, path) } {
+    // SAFETY (both calls): the file is byte-for-byte what `precompile_component` of an engine
+    // with the same compatibility hash wrote (its length and checksum match); wasmtime still
+    // checks the header and rejects artifacts of another configuration or version.
+    let mapped = unsafe { Component::deserialize_file(engine, path) };
+    let error = match mapped {
+        Ok(component) => return Some(component),
+        Err(e) => e,
+    };
+    // Mapping can fail where reading works (on Windows, changing the mapped pages' protection
+    // has been refused): load the code from memory rather than compile it again.
+    tracing::debug!(
+        "cannot map compile cache entry {} ({error:#}); reading it instead",
+        path.display()
+    );
+    let loaded = match std::fs::read(path) {
+        Ok(bytes) => unsafe { Component::deserialize(engine, &bytes) }.map_err(|e| format!("{e:#}")),
+        Err(e) => Err(e.to_string()),
+    };
+    match loaded {
         Ok(component) => Some(component),
         Err(e) => {
             tracing::warn!(
-                "compile cache entry {} is not usable ({e:#}); recompiling",
+                "compile cache entry {} is not usable ({e}); recompiling",
                 path.display()
             );
             None
