@@ -9,4 +9,6 @@ pub mod cli;
 pub mod config;
 pub mod mcp;
 pub mod plugins;
-pub mod routeros;
+/// The RouterOS layer lives in its own crate (`host/routeros`); `crate::routeros::…` paths
+/// keep working through this re-export.
+pub use ::routeros;
