@@ -1,6 +1,6 @@
 //! mcp-mikrotik: an MCP server for MikroTik routers whose tools are WebAssembly plugins.
 //!
-//! - [`routeros`]: the RouterOS API (codec, client, simulated router)
+//! - [`routeros`]: the RouterOS API (codec, client, simulated router), from its own crate
 //! - [`plugin_host`]: the WebAssembly plugin host (sandbox, permissions, limits)
 //! - [`mcp`]: the MCP server over stdio
 //! - [`cli`], [`config`], [`app`]: the command line and its wiring
@@ -9,4 +9,6 @@ pub mod cli;
 pub mod config;
 pub mod mcp;
 pub mod plugin_host;
-pub mod routeros;
+/// The RouterOS layer (codec, client, simulator) is a crate of its own, `host/routeros`, with no
+/// plugin runtime; `crate::routeros::…` paths reach it through this re-export.
+pub use ::routeros;

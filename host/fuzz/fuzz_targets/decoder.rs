@@ -4,8 +4,8 @@
 
 use bytes::BytesMut;
 use libfuzzer_sys::fuzz_target;
-use mcp_mikrotik::routeros::codec::{SentenceDecoder, encode_sentence};
-use mcp_mikrotik::routeros::sentence::{Command, Reply};
+use routeros::codec::{SentenceDecoder, encode_sentence};
+use routeros::sentence::{Command, Reply};
 
 fuzz_target!(|data: &[u8]| {
     let mut buf = BytesMut::from(data);

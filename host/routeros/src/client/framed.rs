@@ -1,0 +1,73 @@
+//! Sentence-level reading and writing on one byte stream (plain TCP or TLS).
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use crate::codec::{CodecError, Frame, SentenceDecoder, encode_sentence};
+
+/// Bytes asked of the stream per read: big reads mean few system calls and few wake-ups for a
+/// long reply (each read is routed as one batch).
+const READ_CHUNK: usize = 256 * 1024;
+
+/// Any byte stream a session can run on.
+pub trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Stream for T {}
+
+/// Why reading a sentence failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the router closed the connection")]
+    Closed,
+    #[error("read failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the router sent bytes that are not RouterOS API: {0}")]
+    Codec(#[from] CodecError),
+}
+
+/// Reads whole sentences ([`Frame`]s) from a stream, buffering partial ones.
+pub struct SentenceReader<R> {
+    inner: R,
+    buf: BytesMut,
+    decoder: SentenceDecoder,
+}
+
+impl<R: AsyncRead + Unpin> SentenceReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: BytesMut::with_capacity(READ_CHUNK),
+            decoder: SentenceDecoder::default(),
+        }
+    }
+
+    /// The next whole sentence.
+    pub async fn read(&mut self) -> Result<Frame, ReadError> {
+        loop {
+            if let Some(s) = self.decoder.decode_frame(&mut self.buf)? {
+                return Ok(s);
+            }
+            if self.buf.capacity() - self.buf.len() < READ_CHUNK / 4 {
+                // Frames handed out keep their part of the old buffer alive; this takes a
+                // fresh one (or reclaims the old one once every frame of it is dropped).
+                self.buf.reserve(READ_CHUNK);
+            }
+            if self.inner.read_buf(&mut self.buf).await? == 0 {
+                return Err(ReadError::Closed);
+            }
+        }
+    }
+
+    /// The next sentence only if it is already buffered (no I/O).
+    pub fn try_buffered(&mut self) -> Result<Option<Frame>, ReadError> {
+        Ok(self.decoder.decode_frame(&mut self.buf)?)
+    }
+}
+
+/// Write one sentence and flush.
+pub async fn write_sentence<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    words: &[Bytes],
+) -> std::io::Result<()> {
+    w.write_all(&encode_sentence(words)).await?;
+    w.flush().await
+}
