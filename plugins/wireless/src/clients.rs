@@ -175,12 +175,9 @@ pub fn render(router: &dyn RouterApi, menu: &Menu, listing: &Listing) -> Output 
         text.push('\n');
         text.push_str(&table.render());
     }
-    let mut structured = json!({
-        "rows": clients,
-        "shown": listing.rows.len(),
-        "total": listing.total,
-        "menu": menu.base,
-    });
+    let mut structured = listing.status();
+    structured["rows"] = json!(clients);
+    structured["menu"] = json!(menu.base);
     if let Some(note) = lease_note {
         structured["note"] = json!(note);
     }
