@@ -6,7 +6,7 @@
 //! that sent nothing before the deadline is an error; a log cut short says so (the newest
 //! entries are the ones missing).
 
-use mikrotik_plugin_sdk::fields::{row_json, text};
+use mikrotik_plugin_sdk::fields::text;
 use mikrotik_plugin_sdk::{
     Cut, Field, Incomplete, Listing, Manifest, Output, Plugin, RouterApi, Row, Table, Tool, Value,
     args, export_plugin, json, print, schema,
