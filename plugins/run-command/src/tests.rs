@@ -221,6 +221,14 @@ fn size(out: &Output) -> usize {
 
 #[test]
 fn a_table_over_the_output_cap_returns_the_rows_that_fit_and_the_count() {
+    // All 2,000 rows, as text lines and JSON objects, are over the host's cap.
+    let whole: usize = routes(2000)
+        .iter()
+        .map(|r| {
+            mikrotik_plugin_sdk::table::pairs_line(r).len() + row_json_all(r).to_string().len()
+        })
+        .sum();
+    assert!(whole > HOST_OUTPUT_CAP, "{whole} bytes");
     let router = FakeRouter::new().with_rows("/ip/route/print", routes(2000));
     let out = call(
         &router,
