@@ -133,12 +133,12 @@ pub fn render(address: &str, wanted: u32, reply: &Reply) -> Result<Output, Strin
         ));
     }
     if let Some(incomplete) = incomplete {
-        let why = match incomplete.cut {
-            Cut::Deadline => "the router stopped answering",
-            Cut::RowCap => "the reply was cut at the row cap",
+        let (why, cut) = match incomplete.cut {
+            Cut::Deadline => ("the router stopped answering", "deadline"),
+            Cut::RowCap => ("the reply was cut", "row cap"),
         };
         text.push_str(&format!(
-            "; incomplete: {why} after {} of {wanted} probes",
+            "; incomplete: {why} after {} of {wanted} probes ({cut})",
             stats.sent
         ));
     }

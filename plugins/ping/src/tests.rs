@@ -116,7 +116,7 @@ fn a_deadline_cut_reports_the_probes_done() {
     assert!(
         out.text.starts_with(
             "ping 127.0.0.1: 2 sent, 2 received, 0% loss, rtt min/avg/max 9.237/9.341/9.445 ms; \
-             incomplete: the router stopped answering after 2 of 10 probes\n"
+             incomplete: the router stopped answering after 2 of 10 probes (deadline)\n"
         ),
         "{}",
         out.text
