@@ -293,3 +293,26 @@ fn rows_left_out_of_a_non_print_are_counted_from_the_reply() {
     assert!(s.get("total").is_none());
     assert!(router.counts().is_empty());
 }
+
+#[test]
+fn a_reply_cut_at_the_row_cap_is_incomplete_and_an_uncountable_total_is_not_invented() {
+    let reply = Reply {
+        rows: routes(3),
+        cut: Some(Cut::RowCap),
+        ..Default::default()
+    };
+    // The canned reply answers the count-only call too, without a count.
+    let router = FakeRouter::new().with_reply("/ip/route/print", reply);
+    let out = call(&router, json!({"command": "/ip/route/print"})).unwrap();
+    assert!(
+        out.text.starts_with(
+            "/ip/route/print: 3 rows; incomplete: the reply was cut after 3 rows (row cap)\n"
+        ),
+        "{}",
+        out.text
+    );
+    let s = out.json().unwrap();
+    assert_eq!(s["complete"], json!(false));
+    assert!(s.get("total").is_none(), "{s}");
+    assert_eq!(router.counts().len(), 1, "it tried to count");
+}
