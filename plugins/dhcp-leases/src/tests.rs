@@ -67,7 +67,7 @@ fn nothing_matching_says_none() {
     assert_eq!(out.text, "leases: none");
     assert_eq!(
         out.json().unwrap(),
-        json!({"rows": [], "shown": 0, "total": 0})
+        json!({"rows": [], "shown": 0, "total": 0, "complete": true})
     );
 }
 

@@ -1,10 +1,14 @@
 //! Plugin `dns`: `mikrotik_get_dns` shows the DNS resolver settings (servers, cache, remote
 //! requests) and the static DNS entries, optionally only those whose name contains a text.
+//!
+//! It shows only what the router sent: a setting missing from the reply is `unknown`, never a
+//! default, and a router that did not answer is an error.
 
 use mikrotik_plugin_sdk::fields::{flag, number, row_json, text};
+use mikrotik_plugin_sdk::values::parse_bool;
 use mikrotik_plugin_sdk::{
-    CallError, Cut, Field, Listing, Manifest, Output, Plugin, RouterApi, Row, Table, Tool, Value,
-    args, export_plugin, json, list, print, schema,
+    CallError, Field, Incomplete, Listing, Manifest, Output, Plugin, RouterApi, Row, Table, Tool,
+    Value, args, export_plugin, json, list, print, schema,
 };
 
 #[cfg(test)]
@@ -67,7 +71,8 @@ impl Plugin for Dns {
         );
         let output = json!({
             "type": "object",
-            "properties": { "settings": { "type": "object" }, "static": { "type": "object" } }
+            "properties": { "settings": { "type": "object" }, "static": schema::listing_output() },
+            "required": ["settings", "static"]
         });
         let tool = Tool::reads(
             TOOL,
@@ -94,26 +99,24 @@ impl Plugin for Dns {
             .rows
             .into_iter()
             .next()
-            .unwrap_or_default();
+            .ok_or("reading /ip/dns failed: the router sent no settings row")?;
         let limit = args::limit(&args, "limit", DEFAULT_LIMIT, MAX_LIMIT);
-        let (listing, scan_cut) = match args::string(&args, "name") {
-            None => (list(router, STATIC_MENU, &STATIC, &[], limit), false),
-            Some(wanted) => match search(router, wanted, limit) {
-                Ok((listing, cut)) => (Ok(listing), cut),
-                Err(e) => (Err(e), false),
-            },
+        let listing = match args::string(&args, "name") {
+            None => list(router, STATIC_MENU, &STATIC, &[], limit),
+            Some(wanted) => search(router, wanted, limit),
         };
         let listing = listing.map_err(|e| format!("listing /ip/dns/static failed: {e}"))?;
-        Ok(render(&settings, &listing, scan_cut))
+        Ok(render(&settings, &listing))
     }
 }
 
 export_plugin!(Dns);
 
-/// Static entries whose name (or regexp) contains `wanted`, ignoring case, at most `limit`;
-/// also whether the scan stopped at [`SCAN_CAP`].
-fn search(router: &dyn RouterApi, wanted: &str, limit: u32) -> Result<(Listing, bool), CallError> {
+/// Static entries whose name (or regexp) contains `wanted`, ignoring case, at most `limit`.
+/// A scan stopped by [`SCAN_CAP`] or the deadline is incomplete, with no total.
+fn search(router: &dyn RouterApi, wanted: &str, limit: u32) -> Result<Listing, CallError> {
     let reply = print(router, STATIC_MENU, &STATIC, &[], Some(SCAN_CAP))?;
+    let incomplete = Incomplete::of(&reply);
     let wanted = wanted.to_lowercase();
     let mut rows: Vec<Row> = reply
         .rows
@@ -126,32 +129,36 @@ fn search(router: &dyn RouterApi, wanted: &str, limit: u32) -> Result<(Listing, 
         .collect();
     let total = rows.len() as u64;
     rows.truncate(limit as usize);
-    let cut = (reply.cut == Some(Cut::Deadline)).then_some(Cut::Deadline);
-    let scan_cut = reply.cut == Some(Cut::RowCap);
-    Ok((Listing { rows, total, cut }, scan_cut))
+    Ok(Listing {
+        rows,
+        total: incomplete.is_none().then_some(total),
+        incomplete,
+    })
 }
 
-/// `servers: 1.1.1.1; dynamic servers: -; …` on one line.
+/// `servers: 1.1.1.1; dynamic servers: -; …` on one line. An empty value is `-`; a setting
+/// the router did not send is `unknown`.
 fn settings_line(row: &Row) -> String {
-    let or_dash = |name: &str| match row.text(name) {
-        "" => "-".to_string(),
-        value => value.to_string(),
+    let shown = |name: &str| match row.get(name) {
+        None => "unknown",
+        Some("") => "-",
+        Some(value) => value,
     };
-    let remote = if row.flag("allow-remote-requests") {
-        "allowed"
-    } else {
-        "refused"
+    let remote = match row.get("allow-remote-requests").and_then(parse_bool) {
+        Some(true) => "allowed",
+        Some(false) => "refused",
+        None => "unknown",
     };
     format!(
         "DNS servers: {}; dynamic servers: {}; DoH server: {}; remote requests: {remote}; \
          cache: {} of {} KiB used, max TTL {}",
-        or_dash("servers"),
-        or_dash("dynamic-servers"),
-        or_dash("use-doh-server"),
+        shown("servers"),
+        shown("dynamic-servers"),
+        shown("use-doh-server"),
         // RouterOS 7 says `2048KiB`, RouterOS 6 a bare number of KiB.
-        or_dash("cache-used").trim_end_matches("KiB"),
-        or_dash("cache-size").trim_end_matches("KiB"),
-        or_dash("cache-max-ttl"),
+        shown("cache-used").trim_end_matches("KiB"),
+        shown("cache-size").trim_end_matches("KiB"),
+        shown("cache-max-ttl"),
     )
 }
 
@@ -173,20 +180,16 @@ fn entry_value(row: &Row) -> &str {
         .unwrap_or("")
 }
 
-fn render(settings: &Row, listing: &Listing, scan_cut: bool) -> Output {
+fn render(settings: &Row, listing: &Listing) -> Output {
     let mut text = settings_line(settings);
     text.push('\n');
     text.push_str(&listing.summary("static entries"));
-    if scan_cut {
-        text.push_str(&format!(" (searched only the first {SCAN_CAP} entries)"));
-    }
     if !listing.rows.is_empty() {
         let mut table = Table::new(&["name", "type", "value", "ttl", "disabled", "comment"]);
         for row in &listing.rows {
-            let kind = row.get("type").filter(|t| !t.is_empty()).unwrap_or("A");
             table.push(vec![
                 entry_name(row),
-                kind.to_string(),
+                row.text("type").to_string(),
                 entry_value(row).to_string(),
                 row.text("ttl").to_string(),
                 row.text("disabled").to_string(),
@@ -196,10 +199,9 @@ fn render(settings: &Row, listing: &Listing, scan_cut: bool) -> Output {
         text.push('\n');
         text.push_str(&table.render());
     }
-    let rows: Vec<Value> = listing.rows.iter().map(|r| row_json(r, &STATIC)).collect();
     let structured = json!({
         "settings": row_json(settings, &SETTINGS),
-        "static": { "rows": rows, "shown": listing.rows.len(), "total": listing.total },
+        "static": listing.json(&STATIC),
     });
     Output::with_json(text, structured)
 }

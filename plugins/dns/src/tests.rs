@@ -1,7 +1,7 @@
 //! Native tests of `mikrotik_get_dns` against a FakeRouter.
 
 use super::*;
-use mikrotik_plugin_sdk::{FakeRouter, Reply, guest::run, rows_from_json};
+use mikrotik_plugin_sdk::{Cut, FakeRouter, Reply, RouterApi, guest::run, rows_from_json};
 
 fn router(extra_static: usize) -> FakeRouter {
     let settings = rows_from_json(&json!([
@@ -41,7 +41,7 @@ fn settings_and_static_entries() {
          requests: allowed; cache: 35 of 2048 KiB used, max TTL 1w\n\
          static entries: 4\n\
          name                type      value         ttl  disabled  comment\n\
-         router.lan          A         192.168.88.1  1d   false     defconf\n\
+         router.lan          -         192.168.88.1  1d   false     defconf\n\
          nas.lan             CNAME     storage.lan   1d   true      -\n\
          /.*\\.ads\\.example/  NXDOMAIN  -             1d   false     -\n\
          corp.example        FWD       10.0.0.53     1d   false     -"
@@ -52,6 +52,7 @@ fn settings_and_static_entries() {
     assert!(s["settings"].get("max-udp-packet-size").is_none());
     assert_eq!(s["static"]["rows"][1]["cname"], json!("storage.lan"));
     assert_eq!(s["static"]["total"], json!(4));
+    assert_eq!(s["static"]["complete"], json!(true));
     let calls = r.calls();
     assert_eq!(calls[0].proplist().unwrap().len(), SETTINGS.len());
     assert_eq!(calls[1].command, "/ip/dns/static/print");
@@ -101,10 +102,91 @@ fn a_scan_stopped_by_the_cap_says_so() {
     let out = call(&r, json!({"name": "lan"})).unwrap();
     assert!(
         out.text
-            .contains("static entries: 1 (searched only the first 5000 entries)"),
+            .contains("\nstatic entries: 1; incomplete: the reply was cut after 1 row (row cap)"),
         "{}",
         out.text
     );
+    let s = out.json().unwrap();
+    assert_eq!(s["static"]["complete"], json!(false));
+    assert!(s["static"].get("total").is_none());
+}
+
+fn silent() -> Reply {
+    Reply {
+        cut: Some(Cut::Deadline),
+        ..Reply::default()
+    }
+}
+
+#[test]
+fn a_silent_router_is_an_error_not_default_settings() {
+    let r = router(0).with_reply("/ip/dns/print", silent());
+    let err = call(&r, json!({})).unwrap_err();
+    assert!(
+        err.starts_with(
+            "reading /ip/dns failed: timed out: the router did not answer /ip/dns/print before \
+             the tool call's deadline"
+        ),
+        "{err}"
+    );
+    let r = router(0).with_reply("/ip/dns/static/print", silent());
+    let err = call(&r, json!({})).unwrap_err();
+    assert!(
+        err.starts_with(
+            "listing /ip/dns/static failed: timed out: the router did not answer \
+             /ip/dns/static/print"
+        ),
+        "{err}"
+    );
+    // A finished reply without the settings row is no settings either.
+    let r = router(0).with_reply("/ip/dns/print", Reply::default());
+    assert_eq!(
+        call(&r, json!({})).unwrap_err(),
+        "reading /ip/dns failed: the router sent no settings row"
+    );
+}
+
+#[test]
+fn settings_the_router_did_not_send_are_unknown() {
+    let settings = rows_from_json(&json!([{"servers": "", "cache-size": "2048KiB"}]));
+    let r = router(0).with_rows("/ip/dns/print", settings);
+    let out = call(&r, json!({})).unwrap();
+    assert!(
+        out.text.starts_with(
+            "DNS servers: -; dynamic servers: unknown; DoH server: unknown; remote requests: \
+             unknown; cache: unknown of 2048 KiB used, max TTL unknown\n"
+        ),
+        "{}",
+        out.text
+    );
+    let s = out.json().unwrap();
+    assert_eq!(
+        s["settings"],
+        json!({"servers": "", "cache-size": "2048KiB"})
+    );
+}
+
+#[test]
+fn a_partial_static_listing_is_incomplete() {
+    let all = router(0)
+        .call("/ip/dns/static/print", &[], &[], Default::default())
+        .unwrap();
+    let mut reply = Reply::rows(all.rows[..2].to_vec());
+    reply.cut = Some(Cut::Deadline);
+    let r = router(0).with_reply("/ip/dns/static/print", reply);
+    let out = call(&r, json!({})).unwrap();
+    assert!(
+        out.text.contains(
+            "\nstatic entries: 2; incomplete: the router stopped answering after 2 rows (deadline)\n"
+        ),
+        "{}",
+        out.text
+    );
+    let s = out.json().unwrap();
+    assert_eq!(s["static"]["complete"], json!(false));
+    assert_eq!(s["static"]["shown"], json!(2));
+    assert!(s["static"].get("total").is_none());
+    assert!(r.counts().is_empty());
 }
 
 #[test]

@@ -182,15 +182,13 @@ fn render(table: &str, listing: &Listing, fields: &[Field]) -> Output {
         text.push('\n');
         text.push_str(&out.render());
     }
-    // `{rows, shown, table, total}`, keys sorted, written directly.
+    // The listing's JSON plus `table`, written directly.
     let mut json = String::from("{\"rows\":");
     json_text::push_rows(&mut json, &Cells::new(fields, &listing.rows));
-    json.push_str(",\"shown\":");
-    json_text::push_int(&mut json, listing.rows.len() as i64);
+    json.push(',');
+    listing.push_status(&mut json);
     json.push_str(",\"table\":");
     json_text::push_str(&mut json, table);
-    json.push_str(",\"total\":");
-    json_text::push_int(&mut json, i64::try_from(listing.total).unwrap_or(i64::MAX));
     json.push('}');
     Output::with_json_text(text, json)
 }

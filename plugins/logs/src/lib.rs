@@ -2,12 +2,14 @@
 //! only those with given topics or containing a text, oldest first (newest last).
 //!
 //! RouterOS API queries can only compare whole values, and `topics` is a comma list such as
-//! `system,error,critical`, so both filters run in the plugin over the fetched log.
+//! `system,error,critical`, so both filters run in the plugin over the fetched log. A router
+//! that sent nothing before the deadline is an error; a log cut short says so (the newest
+//! entries are the ones missing).
 
-use mikrotik_plugin_sdk::fields::{row_json, text};
+use mikrotik_plugin_sdk::fields::text;
 use mikrotik_plugin_sdk::{
-    CallOptions, Cut, Field, Manifest, Output, Plugin, RouterApi, Row, Table, Tool, Value, args,
-    export_plugin, json, schema,
+    Cut, Field, Incomplete, Listing, Manifest, Output, Plugin, RouterApi, Row, Table, Tool, Value,
+    args, export_plugin, json, print, schema,
 };
 
 #[cfg(test)]
@@ -17,6 +19,7 @@ mod tests;
 pub struct Logs;
 
 const TOOL: &str = "mikrotik_get_logs";
+const MENU: &str = "/log";
 const COMMAND: &str = "/log/print";
 const FIELDS: [Field; 3] = [text("time"), text("topics"), text("message")];
 const DEFAULT_LIMIT: u32 = 50;
@@ -55,14 +58,9 @@ impl Plugin for Logs {
         let topics = wanted_topics(&args)?;
         let needle = args::string(&args, "contains").map(str::to_lowercase);
         let limit = args::limit(&args, "limit", DEFAULT_LIMIT, MAX_LIMIT) as usize;
-        let proplist = mikrotik_plugin_sdk::fields::proplist(&FIELDS);
-        let options = CallOptions {
-            max_rows: Some(FETCH_CAP),
-            ..Default::default()
-        };
-        let reply = router
-            .call(COMMAND, &[(".proplist", &proplist)], &[], options)
+        let reply = print(router, MENU, &FIELDS, &[], Some(FETCH_CAP))
             .map_err(|e| format!("reading the log failed: {e}"))?;
+        let incomplete = Incomplete::of(&reply);
         let matching: Vec<&Row> = reply
             .rows
             .iter()
@@ -73,8 +71,17 @@ impl Plugin for Logs {
                     .is_none_or(|n| row.text("message").to_lowercase().contains(n))
             })
             .collect();
-        let newest = &matching[matching.len().saturating_sub(limit)..];
-        Ok(render(newest, matching.len(), reply.cut))
+        let total = matching.len();
+        let newest = matching[total.saturating_sub(limit)..]
+            .iter()
+            .map(|row| (*row).clone())
+            .collect();
+        let listing = Listing {
+            rows: newest,
+            total: incomplete.is_none().then_some(total as u64),
+            incomplete,
+        };
+        Ok(render(&listing, total))
     }
 }
 
@@ -102,25 +109,29 @@ fn has_any_topic(row: &Row, wanted: &[String]) -> bool {
             .any(|t| wanted.iter().any(|w| w == t.trim()))
 }
 
-fn render(entries: &[&Row], matching: usize, cut: Option<Cut>) -> Output {
-    let shown = entries.len();
-    let mut text = if matching == 0 {
+/// Summary, table and JSON; `matching` counts the entries read that pass the filters.
+fn render(listing: &Listing, matching: usize) -> Output {
+    let shown = listing.rows.len();
+    let mut text = if let Some(incomplete) = listing.incomplete {
+        let unread = match incomplete.cut {
+            Cut::RowCap => format!("the log is longer than {FETCH_CAP} lines"),
+            Cut::Deadline => "the router stopped sending it".to_string(),
+        };
+        format!(
+            "log entries: newest {shown} of {matching} read, oldest first; {} — newer entries \
+             were not read: {unread}",
+            incomplete.note()
+        )
+    } else if matching == 0 {
         "log entries: none".to_string()
     } else if shown < matching {
         format!("log entries: newest {shown} of {matching}, oldest first")
     } else {
         format!("log entries: {shown}, oldest first")
     };
-    match cut {
-        Some(Cut::RowCap) => text.push_str(&format!(
-            " (log longer than {FETCH_CAP} lines: only the oldest were read)"
-        )),
-        Some(Cut::Deadline) => text.push_str(" (incomplete: the router did not answer in time)"),
-        None => {}
-    }
-    if !entries.is_empty() {
+    if !listing.rows.is_empty() {
         let mut table = Table::new(&["time", "topics", "message"]);
-        for row in entries {
+        for row in &listing.rows {
             table.push(
                 FIELDS
                     .iter()
@@ -131,8 +142,7 @@ fn render(entries: &[&Row], matching: usize, cut: Option<Cut>) -> Output {
         text.push('\n');
         text.push_str(&table.render());
     }
-    let rows: Vec<Value> = entries.iter().map(|r| row_json(r, &FIELDS)).collect();
-    let structured =
-        json!({ "rows": rows, "shown": shown, "total": matching, "order": "oldest first" });
+    let mut structured = listing.json(&FIELDS);
+    structured["order"] = json!("oldest first");
     Output::with_json(text, structured)
 }

@@ -1,7 +1,7 @@
 //! Native tests of `mikrotik_get_logs` against a FakeRouter.
 
 use super::*;
-use mikrotik_plugin_sdk::{CallError, FakeRouter, Reply, guest::run, rows_from_json};
+use mikrotik_plugin_sdk::{CallError, FakeRouter, Reply, RouterApi, guest::run, rows_from_json};
 
 fn router() -> FakeRouter {
     // RouterOS 7.10+ /log/print rows, oldest first as the router sends them.
@@ -35,6 +35,7 @@ fn newest_entries_oldest_first() {
         (s["shown"].clone(), s["total"].clone(), s["order"].clone()),
         (json!(2), json!(5), json!("oldest first"))
     );
+    assert_eq!(s["complete"], json!(true));
     assert_eq!(
         s["rows"][1],
         json!({"time": "12:01:00", "topics": "dhcp,info", "message": "defconf assigned 192.168.88.10 for 00:00:00:00:00:01 Device_1"})
@@ -87,10 +88,53 @@ fn a_capped_log_says_so() {
     let r = FakeRouter::new().with_reply("/log/print", reply);
     let out = call(&r, json!({})).unwrap();
     assert!(
-        out.text
-            .starts_with("log entries: 1, oldest first (log longer than 10000 lines"),
+        out.text.starts_with(
+            "log entries: newest 1 of 1 read, oldest first; incomplete: the reply was cut after \
+             1 row (row cap) — newer entries were not read: the log is longer than 10000 lines\n"
+        ),
         "{}",
         out.text
+    );
+    assert_eq!(out.json().unwrap()["complete"], json!(false));
+}
+
+#[test]
+fn a_log_cut_by_the_deadline_is_incomplete() {
+    let mut reply = Reply::rows(
+        router()
+            .call(COMMAND, &[], &[], Default::default())
+            .unwrap()
+            .rows,
+    );
+    reply.rows.truncate(3);
+    reply.cut = Some(Cut::Deadline);
+    let r = FakeRouter::new().with_reply("/log/print", reply);
+    let out = call(&r, json!({"limit": 2})).unwrap();
+    assert!(
+        out.text.starts_with(
+            "log entries: newest 2 of 3 read, oldest first; incomplete: the router stopped \
+             answering after 3 rows (deadline) — newer entries were not read: the router \
+             stopped sending it\n"
+        ),
+        "{}",
+        out.text
+    );
+    let s = out.json().unwrap();
+    assert_eq!((&s["complete"], &s["shown"]), (&json!(false), &json!(2)));
+    assert!(s.get("total").is_none(), "{s}");
+}
+
+#[test]
+fn a_silent_router_is_an_error_not_an_empty_log() {
+    let silent = Reply {
+        cut: Some(Cut::Deadline),
+        ..Default::default()
+    };
+    let r = FakeRouter::new().with_reply("/log/print", silent);
+    let err = call(&r, json!({})).unwrap_err();
+    assert!(
+        err.starts_with("reading the log failed: timed out: the router did not answer /log/print"),
+        "{err}"
     );
 }
 

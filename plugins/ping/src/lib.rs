@@ -1,6 +1,7 @@
 //! Plugin `ping`: `mikrotik_ping` pings an address from the router with `count` probes and
 //! returns each probe plus a loss/RTT summary. Progress is reported per probe, and a reply cut
-//! by the deadline still reports the probes that were done.
+//! by the deadline reports the probes that were done, marked incomplete; no probe result
+//! before the deadline is an error, never "0 sent".
 
 mod summary;
 #[cfg(test)]
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use mikrotik_plugin_sdk::values::parse_duration;
 use mikrotik_plugin_sdk::{
-    CallError, CallOptions, Manifest, Output, Plugin, Reply, RouterApi, Tool, Value, args,
+    CallError, CallOptions, Manifest, Output, Plugin, Reply, RouterApi, Tool, Value, answer, args,
     export_plugin, json, schema,
 };
 
@@ -54,9 +55,10 @@ impl Plugin for Ping {
                 "min_rtt_ms": { "type": "number" },
                 "avg_rtt_ms": { "type": "number" },
                 "max_rtt_ms": { "type": "number" },
-                "cut_by_deadline": { "type": "boolean" }
+                "cut_by_deadline": { "type": "boolean" },
+                "complete": { "type": "boolean" }
             },
-            "required": ["probes", "sent", "received"]
+            "required": ["probes", "sent", "received", "complete"]
         });
         let tool = Tool::reads(
             TOOL,
@@ -78,7 +80,7 @@ impl Plugin for Ping {
         let reply = plan
             .run(router)
             .map_err(|e| format!("ping {} failed: {e}", plan.address))?;
-        Ok(summary::render(&plan.address, plan.count, &reply))
+        summary::render(&plan.address, plan.count, &reply)
     }
 }
 
@@ -141,7 +143,8 @@ impl Plan {
             .saturating_add(LAST_REPLY_WAIT)
     }
 
-    /// Send the ping, trying `/tool/ping` when the router has no `/ping`.
+    /// Send the ping, trying `/tool/ping` when the router has no `/ping`. No answer before
+    /// the deadline is an error.
     fn run(&self, router: &dyn RouterApi) -> Result<Reply, CallError> {
         let count = self.count.to_string();
         let mut call_args: Vec<(&str, &str)> = vec![
@@ -154,8 +157,10 @@ impl Plan {
             max_rows: None,
             progress_total: Some(self.count),
         };
-        match router.call(COMMANDS[0], &call_args, &[], options) {
-            Err(e) if e.is_missing_menu() => router.call(COMMANDS[1], &call_args, &[], options),
+        match answer::call(router, COMMANDS[0], &call_args, &[], options) {
+            Err(e) if e.is_missing_menu() => {
+                answer::call(router, COMMANDS[1], &call_args, &[], options)
+            }
             other => other,
         }
     }

@@ -2,13 +2,14 @@
 //!
 //! Every probe row carries the router's running totals (`sent`, `received`, `packet-loss`,
 //! `min-rtt`, `avg-rtt`, `max-rtt`); the last row's totals are the summary. When they are
-//! missing the summary is computed from the probes themselves.
+//! missing the summary is computed from the probes themselves. A reply with no probe is an
+//! error (there is no loss to report), and one cut short says how many probes it holds.
 
 use std::time::Duration;
 
 use mikrotik_plugin_sdk::fields::{number, row_json, text};
 use mikrotik_plugin_sdk::values::{parse_duration, parse_int};
-use mikrotik_plugin_sdk::{Cut, Field, Output, Reply, Row, Value, json, table};
+use mikrotik_plugin_sdk::{Cut, Field, Incomplete, Output, Reply, Row, Value, json, table};
 
 /// The columns of a probe.
 const PROBE: [Field; 6] = [
@@ -25,7 +26,8 @@ const PROBE: [Field; 6] = [
 pub struct Stats {
     pub sent: u64,
     pub received: u64,
-    pub loss_percent: f64,
+    /// `None` when nothing was sent.
+    pub loss_percent: Option<f64>,
     pub rtt_ms: Option<[f64; 3]>,
 }
 
@@ -44,7 +46,7 @@ fn router_stats(last: &Row) -> Option<Stats> {
     let sent = count(last, "sent")?;
     let received = count(last, "received")?;
     let loss_percent = match count(last, "packet-loss") {
-        Some(loss) => loss as f64,
+        Some(loss) => Some(loss as f64),
         None => loss(sent, received),
     };
     let rtt = ["min-rtt", "avg-rtt", "max-rtt"].map(|name| last.get(name).and_then(millis));
@@ -60,12 +62,8 @@ fn router_stats(last: &Row) -> Option<Stats> {
     })
 }
 
-fn loss(sent: u64, received: u64) -> f64 {
-    if sent == 0 {
-        0.0
-    } else {
-        (sent.saturating_sub(received) as f64 * 1000.0 / sent as f64).round() / 10.0
-    }
+fn loss(sent: u64, received: u64) -> Option<f64> {
+    (sent > 0).then(|| (sent.saturating_sub(received) as f64 * 1000.0 / sent as f64).round() / 10.0)
 }
 
 /// Whether the probe was answered: it has a time and no status such as `timeout`.
@@ -110,15 +108,21 @@ fn ms(value: f64) -> String {
 }
 
 /// `ping 8.8.8.8: 4 sent, 3 received, 25% loss, rtt min/avg/max 9.17/9.27/9.45 ms`, a note
-/// when the deadline cut it, then the probe table.
-pub fn render(address: &str, wanted: u32, reply: &Reply) -> Output {
+/// when the reply was cut short, then the probe table. `Err` when the reply holds no probe.
+pub fn render(address: &str, wanted: u32, reply: &Reply) -> Result<Output, String> {
     let stats = stats(&reply.rows);
-    let deadline = reply.cut == Some(Cut::Deadline);
+    let Some(loss_percent) = stats.loss_percent.filter(|_| stats.sent > 0) else {
+        return Err(format!(
+            "ping {address}: the router sent no probe result, so there is no loss or round \
+             trip to report"
+        ));
+    };
+    let incomplete = Incomplete::of(reply);
     let mut text = format!(
         "ping {address}: {} sent, {} received, {}% loss",
         stats.sent,
         stats.received,
-        ms(stats.loss_percent)
+        ms(loss_percent)
     );
     if let Some([min, avg, max]) = stats.rtt_ms {
         text.push_str(&format!(
@@ -128,9 +132,13 @@ pub fn render(address: &str, wanted: u32, reply: &Reply) -> Output {
             ms(max)
         ));
     }
-    if deadline {
+    if let Some(incomplete) = incomplete {
+        let (why, cut) = match incomplete.cut {
+            Cut::Deadline => ("the router stopped answering", "deadline"),
+            Cut::RowCap => ("the reply was cut", "row cap"),
+        };
         text.push_str(&format!(
-            " (stopped by the deadline after {} of {wanted} probes)",
+            "; incomplete: {why} after {} of {wanted} probes ({cut})",
             stats.sent
         ));
     }
@@ -143,13 +151,14 @@ pub fn render(address: &str, wanted: u32, reply: &Reply) -> Output {
         "probes": probes,
         "sent": stats.sent,
         "received": stats.received,
-        "loss_percent": stats.loss_percent,
-        "cut_by_deadline": deadline,
+        "loss_percent": loss_percent,
+        "complete": incomplete.is_none(),
+        "cut_by_deadline": incomplete.is_some_and(|i| i.cut == Cut::Deadline),
     });
     if let Some([min, avg, max]) = stats.rtt_ms {
         structured["min_rtt_ms"] = json!(min);
         structured["avg_rtt_ms"] = json!(avg);
         structured["max_rtt_ms"] = json!(max);
     }
-    Output::with_json(text, structured)
+    Ok(Output::with_json(text, structured))
 }

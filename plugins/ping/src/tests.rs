@@ -46,6 +46,7 @@ fn answered_probes_use_the_routers_totals() {
     assert_eq!(s["probes"][4]["ttl"], json!(60));
     assert!(s["probes"][0].get("avg-rtt").is_none());
     assert_eq!(s["cut_by_deadline"], json!(false));
+    assert_eq!(s["complete"], json!(true));
     assert!((s["max_rtt_ms"].as_f64().unwrap() - 9.728).abs() < 1e-9);
     let call = &r.calls()[0];
     assert_eq!(call.command, "/ping");
@@ -89,7 +90,7 @@ fn without_running_totals_the_summary_is_computed() {
     ]));
     let stats = summary::stats(&rows);
     assert_eq!((stats.sent, stats.received), (3, 2));
-    assert_eq!(stats.loss_percent, 33.3);
+    assert_eq!(stats.loss_percent, Some(33.3));
     assert_eq!(stats.rtt_ms, Some([2.0, 3.25, 4.5]));
     let r = FakeRouter::new().with_reply("/ping", Reply::rows(rows));
     let out = call(&r, json!({"address": "192.0.2.1", "count": 3})).unwrap();
@@ -114,13 +115,16 @@ fn a_deadline_cut_reports_the_probes_done() {
     .unwrap();
     assert!(
         out.text.starts_with(
-            "ping 127.0.0.1: 2 sent, 2 received, 0% loss, rtt min/avg/max 9.237/9.341/9.445 ms \
-             (stopped by the deadline after 2 of 10 probes)\n"
+            "ping 127.0.0.1: 2 sent, 2 received, 0% loss, rtt min/avg/max 9.237/9.341/9.445 ms; \
+             incomplete: the router stopped answering after 2 of 10 probes (deadline)\n"
         ),
         "{}",
         out.text
     );
-    assert_eq!(out.json().unwrap()["cut_by_deadline"], json!(true));
+    let s = out.json().unwrap();
+    assert_eq!(s["cut_by_deadline"], json!(true));
+    assert_eq!(s["complete"], json!(false));
+    assert_eq!(s["sent"], json!(2));
     assert_eq!(r.calls()[0].options.timeout_ms, Some(9 * 200 + 1500));
 }
 
@@ -177,4 +181,30 @@ fn bad_arguments_and_router_errors_are_clear() {
         "ping not an address failed: router error (argument value failure, category 1): \
          invalid value for argument address"
     );
+}
+
+#[test]
+fn no_probe_before_the_deadline_is_an_error_not_zero_loss() {
+    let silent = Reply {
+        cut: Some(Cut::Deadline),
+        ..Reply::default()
+    };
+    let r = FakeRouter::new().with_reply("/ping", silent);
+    let err = call(&r, json!({"address": "192.0.2.1", "count": 3})).unwrap_err();
+    assert!(
+        err.starts_with("ping 192.0.2.1 failed: timed out: the router did not answer /ping"),
+        "{err}"
+    );
+    assert!(!err.contains("0 sent") && !err.contains("0% loss"), "{err}");
+}
+
+#[test]
+fn a_finished_reply_without_probes_is_an_error() {
+    let r = FakeRouter::new().with_reply("/ping", Reply::default());
+    assert_eq!(
+        call(&r, json!({"address": "192.0.2.1"})).unwrap_err(),
+        "ping 192.0.2.1: the router sent no probe result, so there is no loss or round trip \
+         to report"
+    );
+    assert_eq!(summary::stats(&[]).loss_percent, None);
 }

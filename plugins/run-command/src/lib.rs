@@ -1,11 +1,18 @@
 //! Plugin `run-command`: the generic `mikrotik_run_command` tool, which runs any RouterOS API
 //! command and returns its rows, or the `ret` of `!done` (e.g. the new `.id` of an `add`).
+//!
+//! A table too big for the host's output cap is not refused: the rows that fit are returned,
+//! with "showing N of M" (M counted on the router with `count-only`) and how to narrow the
+//! command. A router that sent nothing before the deadline is an error.
 
-use mikrotik_plugin_sdk::table::pairs_line;
+mod fit;
+
 use mikrotik_plugin_sdk::{
-    Effect, Manifest, Output, Plugin, Reply, Request, RouterApi, Tool, Value, args, export_plugin,
-    fields::row_json_all, json, schema,
+    Cut, Effect, Incomplete, Manifest, Output, Plugin, Reply, Request, RouterApi, Tool, Value,
+    args, count, export_plugin, fields::row_json_all, json, json_text, schema, serde_json,
 };
+
+use fit::Rendered;
 
 #[cfg(test)]
 mod tests;
@@ -33,14 +40,18 @@ impl Plugin for RunCommand {
                 "command": {"type": "string"},
                 "rows": {"type": "array", "items": {"type": "object"}},
                 "done": {"type": "object"},
-                "complete": {"type": "boolean"}
+                "complete": {"type": "boolean"},
+                "shown": {"type": "integer"},
+                "received": {"type": "integer"},
+                "total": {"type": "integer"}
             },
-            "required": ["command", "rows", "complete"]
+            "required": ["command", "rows", "complete", "shown", "received"]
         });
         let tool = Tool::reads(
             TOOL,
             "Run any RouterOS API command (API path syntax) with optional arguments and print \
-             queries; returns the rows, or the new .id of an add.",
+             queries; returns the rows (as many as fit in the output, with how many there are), \
+             or the new .id of an add.",
             input,
         )
         .title("Run RouterOS command")
@@ -72,7 +83,10 @@ impl Plugin for RunCommand {
         let reply = request
             .send(router)
             .map_err(|e| format!("{command} failed: {e}"))?;
-        Ok(render(&command, &reply))
+        let done_size = serde_json::to_string(&row_json_all(&reply.done)).map_or(0, |j| j.len());
+        let rendered = fit::leading_rows(&reply.rows, 2 * done_size);
+        let total = match_count(router, &request, &reply, rendered.len());
+        Ok(render(&command, &reply, &rendered, total))
     }
 }
 
@@ -88,33 +102,77 @@ fn normalize(command: &str) -> String {
     }
 }
 
-fn render(command: &str, reply: &Reply) -> Output {
-    let complete = reply.cut.is_none();
-    let mut lines = Vec::new();
-    let mut head = match reply.rows.len() {
-        0 => format!("{command}: done, no rows"),
-        1 => format!("{command}: 1 row"),
-        n => format!("{command}: {n} rows"),
+/// How many items a `print` matches, counted on the router with the same queries, when not
+/// every row is shown (left out for the output cap, or cut at the row cap). `None` for other
+/// commands, after a deadline (the router is slow) or when counting fails.
+fn match_count(
+    router: &dyn RouterApi,
+    request: &Request,
+    reply: &Reply,
+    shown: usize,
+) -> Option<u64> {
+    let menu = request.command.strip_suffix("/print")?;
+    let partial = shown < reply.rows.len() || reply.cut == Some(Cut::RowCap);
+    if !partial || reply.cut == Some(Cut::Deadline) {
+        return None;
+    }
+    let queries: Vec<&str> = request.queries.iter().map(String::as_str).collect();
+    count(router, menu, &queries).ok()
+}
+
+/// The summary line, one `name=value` line per row shown; structured as
+/// `{command, complete, done?, rows, shown, received, total?}` written as JSON text.
+fn render(command: &str, reply: &Reply, rendered: &Rendered, total: Option<u64>) -> Output {
+    let (shown, received) = (rendered.len(), reply.rows.len());
+    let total = total.map(|t| t.max(received as u64));
+    let mut head = match (shown, total) {
+        (shown, Some(total)) if (shown as u64) < total => {
+            format!("{command}: showing {shown} of {total} rows")
+        }
+        (shown, _) if shown < received => {
+            format!("{command}: showing {shown} of the {received} rows received")
+        }
+        (0, _) => format!("{command}: done, no rows"),
+        (1, _) => format!("{command}: 1 row"),
+        (n, _) => format!("{command}: {n} rows"),
     };
     if let Some(ret) = reply.ret() {
         head.push_str(&format!(", ret={ret}"));
     }
-    if let Some(cut) = reply.cut {
-        head.push_str(&format!(" (incomplete: {})", cut_reason(cut)));
+    if let Some(incomplete) = Incomplete::of(reply) {
+        head.push_str(&format!("; {}", incomplete.note()));
     }
-    lines.push(head);
-    lines.extend(reply.rows.iter().map(pairs_line));
-    let rows: Vec<Value> = reply.rows.iter().map(row_json_all).collect();
-    let mut structured = json!({ "command": command, "rows": rows, "complete": complete });
+    if shown < received {
+        head.push_str(&format!(
+            "; the other rows would pass the {} output cap. Narrow the command with queries \
+             (e.g. \"queries\": [\"dst-address=10.0.0.0/8\"]) or ask for fewer fields \
+             (e.g. \"args\": {{\".proplist\": \".id,dst-address,gateway\"}})",
+            fit::HOST_OUTPUT_CAP_TEXT
+        ));
+    }
+    let mut text = head;
+    for line in &rendered.lines {
+        text.push('\n');
+        text.push_str(line);
+    }
+    let mut json = String::from("{\"command\":");
+    json_text::push_str(&mut json, command);
+    json.push_str(",\"complete\":");
+    json.push_str(if reply.cut.is_none() { "true" } else { "false" });
     if !reply.done.is_empty() {
-        structured["done"] = row_json_all(&reply.done);
+        json.push_str(",\"done\":");
+        json.push_str(&serde_json::to_string(&row_json_all(&reply.done)).unwrap_or_default());
     }
-    Output::with_json(lines.join("\n"), structured)
-}
-
-fn cut_reason(cut: mikrotik_plugin_sdk::Cut) -> &'static str {
-    match cut {
-        mikrotik_plugin_sdk::Cut::Deadline => "stopped at the deadline",
-        mikrotik_plugin_sdk::Cut::RowCap => "row cap reached",
+    json.push_str(",\"rows\":[");
+    json.push_str(&rendered.json.join(","));
+    json.push_str("],\"shown\":");
+    json.push_str(&shown.to_string());
+    json.push_str(",\"received\":");
+    json.push_str(&received.to_string());
+    if let Some(total) = total {
+        json.push_str(",\"total\":");
+        json.push_str(&total.to_string());
     }
+    json.push('}');
+    Output::with_json_text(text, json)
 }

@@ -13,6 +13,7 @@
 //! mikrotik_plugin_sdk::export_plugin!(Uptime);
 //! ```
 
+pub mod answer;
 pub mod arena;
 pub mod args;
 pub mod bindings;
@@ -28,6 +29,7 @@ pub mod schema;
 pub mod table;
 pub mod values;
 
+pub use answer::Incomplete;
 pub use cells::Cells;
 pub use fake::{FakeRouter, rows_from_json};
 pub use fields::Field;

@@ -1,8 +1,13 @@
 //! `print` helpers: fetch the fields a tool shows, count on the router with `count-only`, and
 //! turn a capped listing into "showing N of M" text plus structured JSON.
+//!
+//! A router that did not answer is an error here, never an empty listing (see
+//! [`crate::answer`]), and a listing cut short says so: `complete: false` and a note, with no
+//! invented total.
 
 use serde_json::{Value, json};
 
+use crate::answer::{self, Incomplete};
 use crate::cells::Cells;
 use crate::fields::{Field, proplist, row_json};
 use crate::json_text;
@@ -11,6 +16,7 @@ use crate::router::{CallError, CallOptions, Cut, Reply, RouterApi, Row};
 use crate::table;
 
 /// `<menu>/print` asking only for `fields`, filtered by `queries`, keeping at most `max_rows`.
+/// A reply the deadline cut before anything arrived is a [`CallError::Timeout`].
 pub fn print(
     router: &dyn RouterApi,
     menu: &str,
@@ -24,14 +30,15 @@ pub fn print(
         max_rows,
         ..Default::default()
     };
-    router.call(&command, &[(".proplist", &props)], queries, options)
+    answer::call(router, &command, &[(".proplist", &props)], queries, options)
 }
 
 /// How many items of `menu` match `queries`, counted on the router (`count-only`, answered
 /// as `!done =ret=<n>`).
 pub fn count(router: &dyn RouterApi, menu: &str, queries: &[&str]) -> Result<u64, CallError> {
     let command = format!("{menu}/print");
-    let reply = router.call(
+    let reply = answer::call(
+        router,
         &command,
         &[("count-only", "")],
         queries,
@@ -48,18 +55,22 @@ pub fn count(router: &dyn RouterApi, menu: &str, queries: &[&str]) -> Result<u64
         })
 }
 
-/// At most `limit` rows of a menu and how many match in all.
+/// At most `limit` rows of a menu, and how many match in all when that is known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listing {
     pub rows: Vec<Row>,
-    /// Items matching on the router (≥ `rows.len()`).
-    pub total: u64,
-    /// Set when the router did not finish in time.
-    pub cut: Option<Cut>,
+    /// Items matching on the router (≥ `rows.len()`); `None` when unknown because the reply
+    /// was cut short.
+    pub total: Option<u64>,
+    /// Set when the reply was cut short (deadline, or a row cap the plugin did not count
+    /// past): the rows are only those that arrived.
+    pub incomplete: Option<Incomplete>,
 }
 
 /// Fetch at most `limit` rows of `menu` (fields and queries as in [`print`]); when the cap is
-/// reached, count the matches on the router instead of fetching them.
+/// reached, count the matches on the router instead of fetching them. A router that sent
+/// nothing before the deadline is an error; one that stopped after some rows gives an
+/// incomplete listing with no total.
 pub fn list(
     router: &dyn RouterApi,
     menu: &str,
@@ -68,44 +79,95 @@ pub fn list(
     limit: u32,
 ) -> Result<Listing, CallError> {
     let reply = print(router, menu, fields, queries, Some(limit))?;
+    let incomplete = Incomplete::of(&reply);
     let mut rows = reply.rows;
-    let capped = rows.len() >= limit as usize || reply.cut == Some(Cut::RowCap);
+    let filled = rows.len() >= limit as usize || reply.cut == Some(Cut::RowCap);
     rows.truncate(limit as usize);
-    let total = if capped {
-        count(router, menu, queries)?.max(rows.len() as u64)
-    } else {
-        rows.len() as u64
-    };
-    let cut = if reply.cut == Some(Cut::Deadline) {
-        Some(Cut::Deadline)
-    } else {
-        None
-    };
-    Ok(Listing { rows, total, cut })
+    if filled {
+        let total = count(router, menu, queries)?.max(rows.len() as u64);
+        return Ok(Listing::complete(rows, total));
+    }
+    Ok(match incomplete {
+        Some(incomplete) => Listing {
+            rows,
+            total: None,
+            incomplete: Some(incomplete),
+        },
+        None => {
+            let total = rows.len() as u64;
+            Listing::complete(rows, total)
+        }
+    })
 }
 
 impl Listing {
-    /// `interfaces: 3`, `leases: showing 100 of 532`, `routes: none`, plus a note when cut
-    /// short.
-    pub fn summary(&self, noun: &str) -> String {
-        let shown = self.rows.len() as u64;
-        let mut line = if shown == 0 && self.total == 0 {
-            format!("{noun}: none")
-        } else if shown < self.total {
-            format!("{noun}: showing {shown} of {}", self.total)
-        } else {
-            format!("{noun}: {shown}")
-        };
-        if self.cut == Some(Cut::Deadline) {
-            line.push_str(" (incomplete: the router did not answer in time)");
+    /// A listing the router finished: `rows` of `total` matches.
+    pub fn complete(rows: Vec<Row>, total: u64) -> Self {
+        Listing {
+            rows,
+            total: Some(total),
+            incomplete: None,
         }
-        line
     }
 
-    /// The structured form: `{rows, shown, total}` with rows as [`row_json`] objects.
+    /// `interfaces: 3`, `leases: showing 100 of 532`, `routes: none`, or
+    /// `routes: 37; incomplete: the router stopped answering after 37 rows (deadline)`.
+    pub fn summary(&self, noun: &str) -> String {
+        let shown = self.rows.len() as u64;
+        match (self.total, self.incomplete) {
+            (_, Some(incomplete)) => format!("{noun}: {shown}; {}", incomplete.note()),
+            (Some(0), None) if shown == 0 => format!("{noun}: none"),
+            (Some(total), None) if shown < total => {
+                format!("{noun}: showing {shown} of {total}")
+            }
+            _ => format!("{noun}: {shown}"),
+        }
+    }
+
+    /// Everything of [`Listing::json`] but the rows: `complete`, `shown`, and `total` when
+    /// known, or `cut` (`deadline`/`row-cap`) and `received` (rows that arrived) when not
+    /// complete.
+    pub fn status(&self) -> Value {
+        let mut status = json!({ "complete": self.incomplete.is_none(), "shown": self.rows.len() });
+        if let Some(total) = self.total {
+            status["total"] = json!(total);
+        }
+        if let Some(incomplete) = self.incomplete {
+            status["cut"] = json!(incomplete.cut_name());
+            status["received"] = json!(incomplete.rows);
+        }
+        status
+    }
+
+    /// [`Listing::status`] as JSON members (`"complete":true,"shown":3,"total":3`), without
+    /// braces, for plugins that write their JSON as text.
+    pub fn push_status(&self, out: &mut String) {
+        out.push_str("\"complete\":");
+        out.push_str(if self.incomplete.is_none() {
+            "true"
+        } else {
+            "false"
+        });
+        if let Some(incomplete) = self.incomplete {
+            out.push_str(",\"cut\":");
+            json_text::push_str(out, incomplete.cut_name());
+            out.push_str(",\"received\":");
+            json_text::push_int(out, i64::try_from(incomplete.rows).unwrap_or(i64::MAX));
+        }
+        out.push_str(",\"shown\":");
+        json_text::push_int(out, i64::try_from(self.rows.len()).unwrap_or(i64::MAX));
+        if let Some(total) = self.total {
+            out.push_str(",\"total\":");
+            json_text::push_int(out, i64::try_from(total).unwrap_or(i64::MAX));
+        }
+    }
+
+    /// The structured form: [`Listing::status`] plus `rows` as [`row_json`] objects.
     pub fn json(&self, fields: &[Field]) -> Value {
         let rows: Vec<Value> = self.rows.iter().map(|r| row_json(r, fields)).collect();
-        json!({ "rows": rows, "shown": self.rows.len(), "total": self.total })
+        let mut value = self.status();
+        value["rows"] = Value::Array(rows);
+        value
     }
 
     /// [`Listing::json`] as compact JSON text, written directly (no [`Value`] is built).
@@ -116,13 +178,11 @@ impl Listing {
     }
 
     fn push_json(&self, out: &mut String, cells: &Cells<'_>) {
-        out.reserve(40 + cells.rows() * cells.fields().len() * 24);
-        out.push_str("{\"rows\":");
+        out.reserve(80 + cells.rows() * cells.fields().len() * 24);
+        out.push('{');
+        self.push_status(out);
+        out.push_str(",\"rows\":");
         json_text::push_rows(out, cells);
-        out.push_str(",\"shown\":");
-        json_text::push_int(out, self.rows.len() as i64);
-        out.push_str(",\"total\":");
-        json_text::push_int(out, i64::try_from(self.total).unwrap_or(i64::MAX));
         out.push('}');
     }
 
@@ -141,12 +201,12 @@ impl Listing {
 }
 
 /// The friendly, non-error answer for a menu this router lacks, e.g.
-/// `missing_menu("/interface/wifi", "wifi package not installed")`. Structured as an empty
-/// listing with a `note`.
+/// `missing_menu("/interface/wifi", "wifi package not installed")`. Structured as an empty,
+/// complete listing (the router did answer) with a `note`.
 pub fn missing_menu(menu: &str, reason: &str) -> Output {
     let text = format!("This router has no {menu} menu ({reason}).");
     let mut json = String::with_capacity(text.len() + 48);
-    json.push_str("{\"note\":");
+    json.push_str("{\"complete\":true,\"note\":");
     json_text::push_str(&mut json, &text);
     json.push_str(",\"rows\":[],\"shown\":0,\"total\":0}");
     Output::with_json_text(text, json)
@@ -179,7 +239,7 @@ mod tests {
     fn under_the_limit_needs_no_count() {
         let r = router(3);
         let listing = list(&r, "/ip/route", &[text("name")], &[], 10).unwrap();
-        assert_eq!((listing.rows.len(), listing.total), (3, 3));
+        assert_eq!((listing.rows.len(), listing.total), (3, Some(3)));
         assert!(r.counts().is_empty());
         assert_eq!(listing.summary("routes"), "routes: 3");
         assert_eq!(r.fetches()[0].options.max_rows, Some(10));
@@ -189,7 +249,7 @@ mod tests {
     fn at_the_limit_counts_on_the_router() {
         let r = router(25);
         let listing = list(&r, "/ip/route", &[text("name")], &["x=y"], 10).unwrap();
-        assert_eq!((listing.rows.len(), listing.total), (10, 25));
+        assert_eq!((listing.rows.len(), listing.total), (10, Some(25)));
         assert_eq!(r.counts()[0].queries, vec!["x=y".to_string()]);
         let output = listing.to_output("routes", &[text("name")]);
         assert!(
@@ -197,7 +257,82 @@ mod tests {
                 .text
                 .starts_with("routes: showing 10 of 25\nname\nr0\n")
         );
-        assert_eq!(output.json().unwrap()["rows"][9], json!({"name": "r9"}));
+        let json = output.json().unwrap();
+        assert_eq!(json["rows"][9], json!({"name": "r9"}));
+        assert_eq!(
+            (&json["complete"], &json["total"]),
+            (&json!(true), &json!(25))
+        );
+    }
+
+    fn cut_by_deadline(rows: usize) -> Reply {
+        let mut reply = Reply::rows(
+            router(rows)
+                .call("/ip/route/print", &[], &[], CallOptions::default())
+                .unwrap()
+                .rows,
+        );
+        reply.cut = Some(Cut::Deadline);
+        reply
+    }
+
+    #[test]
+    fn a_silent_router_is_an_error_not_an_empty_listing() {
+        let r = FakeRouter::new().with_reply("/ip/route/print", cut_by_deadline(0));
+        let err = list(&r, "/ip/route", &[text("name")], &[], 10).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("timed out: the router did not answer /ip/route/print before the tool call's deadline"),
+            "{err}"
+        );
+        assert!(print(&r, "/ip/route", &[text("name")], &[], None).is_err());
+        assert!(r.counts().is_empty());
+    }
+
+    #[test]
+    fn a_silent_count_is_an_error() {
+        let r = FakeRouter::new().with_reply("/ip/route/print", cut_by_deadline(0));
+        let err = count(&r, "/ip/route", &[]).unwrap_err();
+        assert!(matches!(err, CallError::Timeout(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_partial_reply_is_incomplete_with_no_total() {
+        let r = FakeRouter::new().with_reply("/ip/route/print", cut_by_deadline(37));
+        let listing = list(&r, "/ip/route", &[text("name")], &[], 100).unwrap();
+        assert_eq!((listing.rows.len(), listing.total), (37, None));
+        assert!(r.counts().is_empty(), "no count after a deadline");
+        let output = listing.to_output("routes", &[text("name")]);
+        assert!(
+            output.text.starts_with(
+                "routes: 37; incomplete: the router stopped answering after 37 rows (deadline)\nname\nr0\n"
+            ),
+            "{}",
+            output.text
+        );
+        let json = output.json().unwrap();
+        assert_eq!(json["complete"], json!(false));
+        assert_eq!(json["cut"], json!("deadline"));
+        assert_eq!(
+            (&json["shown"], &json["received"]),
+            (&json!(37), &json!(37))
+        );
+        assert!(json.get("total").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_full_reply_is_complete() {
+        let r = router(4);
+        let output = list(&r, "/ip/route", &[text("name")], &[], 100)
+            .unwrap()
+            .to_output("routes", &[text("name")]);
+        assert!(output.text.starts_with("routes: 4\n"), "{}", output.text);
+        let json = output.json().unwrap();
+        assert_eq!(json["complete"], json!(true));
+        assert_eq!(json["total"], json!(4));
+        assert!(json.get("cut").is_none());
+        let none = list(&router(0), "/ip/route", &[text("name")], &[], 100).unwrap();
+        assert_eq!(none.summary("routes"), "routes: none");
     }
 
     #[test]
@@ -208,23 +343,22 @@ mod tests {
             Row::from_pairs([("name", "a\"b"), ("on", "yes"), ("mtu", "auto")]),
             Row::from_pairs([("mtu", "-5"), ("x", "\u{1}")]),
         ];
-        let listing = Listing {
+        let parsed = |text: String| serde_json::from_str::<Value>(&text).unwrap();
+        let listing = Listing::complete(rows.clone(), 7);
+        assert_eq!(parsed(listing.json_text(&fields)), listing.json(&fields));
+        let cut = Listing {
             rows,
-            total: 7,
-            cut: None,
+            total: None,
+            incomplete: Some(Incomplete {
+                cut: Cut::Deadline,
+                rows: 2,
+            }),
         };
-        assert_eq!(
-            listing.json_text(&fields),
-            serde_json::to_string(&listing.json(&fields)).unwrap()
-        );
-        let empty = Listing {
-            rows: vec![],
-            total: 0,
-            cut: None,
-        };
+        assert_eq!(parsed(cut.json_text(&fields)), cut.json(&fields));
+        let empty = Listing::complete(vec![], 0);
         assert_eq!(
             empty.json_text(&fields),
-            r#"{"rows":[],"shown":0,"total":0}"#
+            r#"{"complete":true,"shown":0,"total":0,"rows":[]}"#
         );
     }
 
@@ -240,8 +374,10 @@ mod tests {
         );
         assert_eq!(
             out.into_parts().1.unwrap(),
-            serde_json::to_string(&json!({"rows": [], "shown": 0, "total": 0,
-                "note": "This router has no /interface/wifi menu (wifi package not installed)."}))
+            serde_json::to_string(
+                &json!({"rows": [], "shown": 0, "total": 0, "complete": true,
+                "note": "This router has no /interface/wifi menu (wifi package not installed)."})
+            )
             .unwrap()
         );
         let denied = CallError::Denied("not allowed".into());

@@ -234,7 +234,8 @@ pub enum CallError {
     Denied(String),
     /// The router is unreachable, refused the login or broke the session.
     Connection(String),
-    /// The deadline expired before the command could be sent.
+    /// The deadline expired before the command could be sent, or (from the SDK's helpers,
+    /// see [`crate::answer::call`]) before the router sent anything.
     Timeout(String),
     /// The request is malformed.
     BadRequest(String),
@@ -369,7 +370,8 @@ impl Request {
         self
     }
 
-    /// Run it on `router`.
+    /// Run it on `router`. A reply the deadline cut before anything arrived is a
+    /// [`CallError::Timeout`] (see [`crate::answer::call`]).
     pub fn send(&self, router: &dyn RouterApi) -> Result<Reply, CallError> {
         let args: Vec<(&str, &str)> = self
             .args
@@ -377,7 +379,7 @@ impl Request {
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
         let queries: Vec<&str> = self.queries.iter().map(String::as_str).collect();
-        router.call(&self.command, &args, &queries, self.options)
+        crate::answer::call(router, &self.command, &args, &queries, self.options)
     }
 }
 

@@ -35,18 +35,22 @@ pub fn limit(default: u32, max: u32) -> Value {
     json!({ "type": "integer", "minimum": 1, "maximum": max, "default": default })
 }
 
-/// Output schema of a [`crate::Listing`] (`{rows, shown, total, note?}`). Rows are objects
-/// keyed by RouterOS property names; to keep `tools/list` small their properties are not
-/// spelled out (use [`crate::fields::row_schema`] when a tool needs them).
+/// Output schema of a [`crate::Listing`] (`{rows, shown, complete, total?, cut?, received?,
+/// note?}`: `total` only when known, `cut` and `received` only when not complete). Rows are
+/// objects keyed by RouterOS property names; to keep `tools/list` small their properties are
+/// not spelled out (use [`crate::fields::row_schema`] when a tool needs them).
 pub fn listing_output() -> Value {
     json!({
         "type": "object",
         "properties": {
             "rows": { "type": "array", "items": { "type": "object" } },
             "shown": { "type": "integer" },
+            "complete": { "type": "boolean" },
             "total": { "type": "integer" },
+            "cut": { "type": "string", "enum": ["deadline", "row-cap"] },
+            "received": { "type": "integer" },
             "note": { "type": "string" }
         },
-        "required": ["rows", "shown", "total"]
+        "required": ["rows", "shown", "complete"]
     })
 }

@@ -1,5 +1,6 @@
 //! Plugin `system-resources`: `mikrotik_get_system_resources` shows CPU load, memory, disk,
-//! uptime, RouterOS version and board in one object.
+//! uptime, RouterOS version and board in one object. A value the router did not send is
+//! `unknown` (and left out of the JSON); a router that did not answer is an error.
 
 use mikrotik_plugin_sdk::fields::{number, text};
 use mikrotik_plugin_sdk::values::{format_bytes, parse_int};
@@ -92,12 +93,17 @@ fn usage_line(free: Option<u64>, total: Option<u64>) -> String {
         }
         (Some(free), _) => format!("{} free", format_bytes(free)),
         (None, Some(total)) => format!("{} total", format_bytes(total)),
-        (None, None) => "-".to_string(),
+        (None, None) => "unknown".to_string(),
     }
 }
 
+/// The value as sent: `-` when empty, `unknown` when the router did not send it.
 fn or_dash(value: Option<&str>) -> &str {
-    value.filter(|v| !v.is_empty()).unwrap_or("-")
+    match value {
+        None => "unknown",
+        Some("") => "-",
+        Some(value) => value,
+    }
 }
 
 fn render(row: &Row) -> Output {
@@ -113,7 +119,7 @@ fn render(row: &Row) -> Output {
         (Some(load), Some(count)) => format!("load {load}%, {count} cores"),
         (Some(load), None) => format!("load {load}%"),
         (None, Some(count)) => format!("{count} cores"),
-        (None, None) => "-".to_string(),
+        (None, None) => "unknown".to_string(),
     };
     let lines = [
         format!(

@@ -46,17 +46,35 @@ fn shows_one_object_with_numbers() {
 }
 
 #[test]
-fn missing_fields_show_dashes_not_panics() {
+fn missing_fields_are_unknown_not_panics() {
     let r = FakeRouter::new().with_rows(
         "/system/resource/print",
-        rows_from_json(&json!([{"uptime": "5m"}])),
+        rows_from_json(&json!([{"uptime": "5m", "version": ""}])),
     );
     let out = call(&r).unwrap();
     assert_eq!(
         out.text,
-        "board: - (-)\nversion: -\nuptime: 5m\ncpu: -\nmemory: -\nhdd: -"
+        "board: unknown (unknown)\nversion: -\nuptime: 5m\ncpu: unknown\nmemory: unknown\n\
+         hdd: unknown"
     );
-    assert_eq!(out.json().unwrap(), json!({"uptime": "5m"}));
+    assert_eq!(out.json().unwrap(), json!({"uptime": "5m", "version": ""}));
+}
+
+#[test]
+fn a_silent_router_is_an_error() {
+    let silent = mikrotik_plugin_sdk::Reply {
+        cut: Some(mikrotik_plugin_sdk::Cut::Deadline),
+        ..Default::default()
+    };
+    let r = FakeRouter::new().with_reply("/system/resource/print", silent);
+    let err = call(&r).unwrap_err();
+    assert!(
+        err.starts_with(
+            "reading /system/resource failed: timed out: the router did not answer \
+             /system/resource/print"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

@@ -69,17 +69,17 @@ fn leases_of(router: &dyn RouterApi, macs: &[&str]) -> Result<HashMap<String, Le
     Ok(found)
 }
 
-/// SSID per interface name from legacy `/interface/wireless`; empty when unreadable.
-fn legacy_ssids(router: &dyn RouterApi) -> HashMap<String, String> {
+/// SSID per interface name from legacy `/interface/wireless`. `Err` carries a note when
+/// the interfaces could not be read (the SSIDs are then unknown, not empty).
+fn legacy_ssids(router: &dyn RouterApi) -> Result<HashMap<String, String>, String> {
     let fields = [text("name"), text("ssid")];
-    let Ok(reply) = print(router, "/interface/wireless", &fields, &[], None) else {
-        return HashMap::new();
-    };
-    reply
+    let reply = print(router, "/interface/wireless", &fields, &[], None)
+        .map_err(|e| format!("SSIDs unknown: reading /interface/wireless failed: {e}"))?;
+    Ok(reply
         .rows
         .iter()
         .map(|r| (r.text("name").to_string(), r.text("ssid").to_string()))
-        .collect()
+        .collect())
 }
 
 /// The signal in dBm: legacy `-62@1Mbps` → `-62`.
@@ -148,15 +148,18 @@ pub fn render(router: &dyn RouterApi, menu: &Menu, listing: &Listing) -> Output 
         .map(|r| r.text("mac-address"))
         .filter(|m| !m.is_empty())
         .collect();
-    let (leases, lease_note) = match leases_of(router, &macs) {
-        Ok(leases) => (leases, None),
-        Err(note) => (HashMap::new(), Some(note)),
-    };
-    let needs_ssids = menu.base == "/interface/wireless" && !listing.rows.is_empty();
-    let ssids = if needs_ssids {
-        legacy_ssids(router)
-    } else {
+    let mut notes = Vec::new();
+    let leases = leases_of(router, &macs).unwrap_or_else(|note| {
+        notes.push(note);
         HashMap::new()
+    });
+    let needs_ssids = menu.base == "/interface/wireless" && !listing.rows.is_empty();
+    let ssids = match needs_ssids {
+        true => legacy_ssids(router).unwrap_or_else(|note| {
+            notes.push(note);
+            HashMap::new()
+        }),
+        false => HashMap::new(),
     };
     let clients: Vec<Map<String, Value>> = listing
         .rows
@@ -164,7 +167,7 @@ pub fn render(router: &dyn RouterApi, menu: &Menu, listing: &Listing) -> Output 
         .map(|r| client(r, menu, &leases, &ssids))
         .collect();
     let mut text = format!("{} ({})", listing.summary("wireless clients"), menu.base);
-    if let Some(note) = &lease_note {
+    for note in &notes {
         text.push_str(&format!("\n{note}"));
     }
     if !clients.is_empty() {
@@ -175,14 +178,11 @@ pub fn render(router: &dyn RouterApi, menu: &Menu, listing: &Listing) -> Output 
         text.push('\n');
         text.push_str(&table.render());
     }
-    let mut structured = json!({
-        "rows": clients,
-        "shown": listing.rows.len(),
-        "total": listing.total,
-        "menu": menu.base,
-    });
-    if let Some(note) = lease_note {
-        structured["note"] = json!(note);
+    let mut structured = listing.status();
+    structured["rows"] = json!(clients);
+    structured["menu"] = json!(menu.base);
+    if !notes.is_empty() {
+        structured["note"] = json!(notes.join("\n"));
     }
     Output::with_json(text, structured)
 }

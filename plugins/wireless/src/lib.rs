@@ -153,6 +153,6 @@ fn no_wireless() -> Output {
                 wireless clients.";
     Output::with_json(
         text,
-        json!({ "rows": [], "shown": 0, "total": 0, "note": text }),
+        json!({ "rows": [], "shown": 0, "total": 0, "complete": true, "note": text }),
     )
 }

@@ -230,6 +230,29 @@ fn lease_problems_do_not_hide_the_clients() {
 }
 
 #[test]
+fn unreadable_ssids_are_unknown_not_empty() {
+    let silent = mikrotik_plugin_sdk::Reply {
+        cut: Some(mikrotik_plugin_sdk::Cut::Deadline),
+        ..Default::default()
+    };
+    let r = FakeRouter::new()
+        .with_rows(LEGACY, legacy_rows())
+        .with_reply("/interface/wireless/print", silent)
+        .with_rows(LEASES, leases());
+    let out = call(&r, json!({})).unwrap();
+    let note = out.text.lines().nth(1).unwrap();
+    assert!(
+        note.starts_with(
+            "SSIDs unknown: reading /interface/wireless failed: timed out: the router did not \
+             answer /interface/wireless/print"
+        ),
+        "{}",
+        out.text
+    );
+    assert_eq!(out.json().unwrap()["note"], json!(note));
+}
+
+#[test]
 fn other_registration_table_errors_fail() {
     let r = FakeRouter::new().with_error(WIFI, CallError::Connection("session closed".into()));
     assert_eq!(
