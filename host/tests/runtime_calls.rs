@@ -233,8 +233,7 @@ async fn replies_are_mapped_faithfully() {
     let out = runtime.call("hostile_echo", json!({}), None).await.unwrap();
     let structured = out
         .structured
-        .expect("echo returns structured output")
-        .to_value();
+        .expect("echo returns structured output");
     let rows = structured["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     let comment = &rows[1][2];

@@ -13,7 +13,6 @@
 
 use std::io;
 
-use serde::de::IgnoredAny;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::io::{DuplexStream, duplex};
 use tokio::sync::mpsc;
@@ -61,7 +60,9 @@ pub fn parse_problem(line: &[u8]) -> Option<String> {
         return None;
     }
     let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
-    match serde_json::from_slice::<IgnoredAny>(text) {
+    // Parsed into a `Value` (not skimmed) so that bytes that are not UTF-8 and numbers out of
+    // range are caught, as rmcp's own parse would catch them.
+    match serde_json::from_slice::<serde_json::Value>(text) {
         Ok(_) => None,
         Err(e) => Some(format!("the message is not valid JSON: {e}")),
     }

@@ -144,10 +144,15 @@ impl PluginHost {
             plugins.len(),
             started.elapsed().as_millis()
         );
-        Ok((PluginHost::assemble(cfg, ctx, plugins), warnings))
+        Ok((PluginHost::assemble(wasm, cfg, ctx, plugins), warnings))
     }
 
-    fn assemble(cfg: PluginHostConfig, load: Arc<LoadContext>, plugins: Vec<LoadedPlugin>) -> PluginHost {
+    fn assemble(
+        wasm: WasmEngine,
+        cfg: PluginHostConfig,
+        load: Arc<LoadContext>,
+        plugins: Vec<LoadedPlugin>,
+    ) -> PluginHost {
         let mut tools = Vec::new();
         let mut index = HashMap::new();
         for (p, plugin) in plugins.iter().enumerate() {
