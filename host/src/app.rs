@@ -21,7 +21,10 @@ pub fn init_logging(filter: &str) {
         eprintln!("mcp-mikrotik: ignoring the log filter {filter:?} ({e}); logging at info");
         EnvFilter::new("info")
     });
-    if filter.max_level_hint().is_none_or(|level| level > LevelFilter::INFO) {
+    if filter
+        .max_level_hint()
+        .is_none_or(|level| level > LevelFilter::INFO)
+    {
         filter = filter.add_directive("rmcp=info".parse().expect("a valid directive"));
     }
     let _ = tracing_subscriber::fmt()
@@ -174,9 +177,7 @@ async fn call(common: &Common, tool: &str, arguments: &str, json: bool) -> Resul
     match setup.plugins.call(tool, args, None).await {
         Ok(out) => {
             if json {
-                let value = out
-                    .structured
-                    .unwrap_or(serde_json::Value::Null);
+                let value = out.structured.unwrap_or(serde_json::Value::Null);
                 print_out(&serde_json::to_string_pretty(&value)?)?;
             } else {
                 print_out(&out.text)?;

@@ -85,7 +85,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RouterArgs {
     /// Router address: IPv4, IPv6 or hostname.
-    #[arg(long, global = true, env = "ROUTEROS_HOST", default_value = "192.168.88.1")]
+    #[arg(
+        long,
+        global = true,
+        env = "ROUTEROS_HOST",
+        default_value = "192.168.88.1"
+    )]
     pub host: String,
     /// API port (default 8728, or 8729 with TLS).
     #[arg(long, global = true, env = "ROUTEROS_PORT")]
@@ -124,7 +129,12 @@ pub struct ServerArgs {
     #[arg(long, global = true, env = "MCP_MIKROTIK_PLUGIN_DIR")]
     pub plugin_dir: Option<PathBuf>,
     /// Deadline of one tool call, in seconds.
-    #[arg(long, global = true, env = "MCP_MIKROTIK_TIMEOUT", default_value = "30")]
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_MIKROTIK_TIMEOUT",
+        default_value = "30"
+    )]
     pub timeout: String,
     /// Threads serving calls: 0 (the default) is one per CPU core, so concurrent calls run
     /// their plugins in parallel; 1 runs everything on one thread, which uses the least CPU.

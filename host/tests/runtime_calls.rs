@@ -6,7 +6,7 @@ mod runtime_support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mcp_mikrotik::plugin_host::{ProgressFn, PluginHost, PluginHostConfig, ToolError};
+use mcp_mikrotik::plugin_host::{PluginHost, PluginHostConfig, ProgressFn, ToolError};
 use mcp_mikrotik::routeros::CallError;
 use runtime_support::{FakeRouter, Hostile, config, load, plugin_dir};
 use serde_json::{Value, json};
@@ -231,9 +231,7 @@ async fn arguments_are_validated_before_the_plugin_runs() {
 async fn replies_are_mapped_faithfully() {
     let runtime = hostile("mapping", FakeRouter::interfaces(), |_| {}).await;
     let out = runtime.call("hostile_echo", json!({}), None).await.unwrap();
-    let structured = out
-        .structured
-        .expect("echo returns structured output");
+    let structured = out.structured.expect("echo returns structured output");
     let rows = structured["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     let comment = &rows[1][2];

@@ -295,7 +295,11 @@ impl McpClient {
 
     /// Wait at most `timeout` for a message that is not the response to a pending request
     /// (a notification, or a response whose id is `null`) and matches `wanted`; it is removed.
-    pub fn wait_message(&self, timeout: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub fn wait_message(
+        &self,
+        timeout: Duration,
+        wanted: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         let deadline = Instant::now() + timeout;
         loop {
             {

@@ -208,8 +208,14 @@ fn unparseable_input_gets_a_parse_error_and_the_server_goes_on() {
     let inputs: [(&str, &[u8]); 6] = [
         ("broken JSON", b"{\"jsonrpc\":\"2.0\",\"id\":1,\n"),
         ("not JSON at all", b"hello\n"),
-        ("invalid UTF-8", b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}\n"),
-        ("a number out of range", b"{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"ping\"}\n"),
+        (
+            "invalid UTF-8",
+            b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}\n",
+        ),
+        (
+            "a number out of range",
+            b"{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"ping\"}\n",
+        ),
         ("deep nesting", deep.as_bytes()),
         ("an over-long line", long.as_bytes()),
     ];

@@ -11,7 +11,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use super::tools::{failure, success, to_mcp};
-use crate::plugin_host::{ProgressFn, PluginHost, ToolError};
+use crate::plugin_host::{PluginHost, ProgressFn, ToolError};
 
 const INSTRUCTIONS: &str = "Tools to inspect and operate one MikroTik router over the RouterOS API. \
 Prefer the specific mikrotik_get_* tools; use mikrotik_run_command for anything else (API paths \

@@ -11,19 +11,17 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use wasmtime::component::{HasSelf, Linker};
 
+use crate::plugin_host::config::{PluginHostConfig, human_duration, human_limit, human_size};
 use crate::plugin_host::lifecycle::bindings::Plugin;
 use crate::plugin_host::lifecycle::cache::CompileCache;
-use crate::plugin_host::config::{PluginHostConfig, human_duration, human_limit, human_size};
 use crate::plugin_host::lifecycle::embedded::Bundled;
 use crate::plugin_host::lifecycle::engine::{MAX_INSTANCES, POOL_MAX_MEMORY, WasmEngine};
 use crate::plugin_host::lifecycle::instance::{self, InstanceFailure, RunSpec};
 use crate::plugin_host::lifecycle::loader::{self, LoadContext, LoadedPlugin};
-use crate::plugin_host::policy::manifest::validation_errors;
 use crate::plugin_host::lifecycle::state::CallState;
+use crate::plugin_host::policy::manifest::validation_errors;
 use crate::plugin_host::policy::structured;
-use crate::plugin_host::types::{
-    Effect, LoadWarning, ProgressFn, ToolError, ToolInfo, ToolOutput,
-};
+use crate::plugin_host::types::{Effect, LoadWarning, ProgressFn, ToolError, ToolInfo, ToolOutput};
 use crate::routeros::Router;
 
 /// The loaded plugins and everything their calls need. Share it behind an `Arc`.
@@ -50,7 +48,12 @@ impl PluginHost {
         cfg: PluginHostConfig,
         router: Arc<dyn Router>,
     ) -> anyhow::Result<(PluginHost, Vec<LoadWarning>)> {
-        Self::load_with(cfg, router, crate::plugin_host::lifecycle::embedded::BUNDLED).await
+        Self::load_with(
+            cfg,
+            router,
+            crate::plugin_host::lifecycle::embedded::BUNDLED,
+        )
+        .await
     }
 
     /// [`PluginHost::load`] with an explicit list of bundled components.

@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use crate::plugin_host::policy::access::{CallerPolicy, Refusal};
 use crate::plugin_host::lifecycle::bindings::host_routeros::{
     CallError as WitCallError, CallOptions, Cut as WitCut, Host, RawValue, Reply, Trap,
 };
 use crate::plugin_host::lifecycle::state::{CallState, Caller};
+use crate::plugin_host::policy::access::{CallerPolicy, Refusal};
 use crate::routeros::{CallError, Cut, Limits, Request, Response, Row, RowObserver};
 
 impl Host for CallState {

@@ -182,5 +182,8 @@ pub async fn load(
     router: Arc<FakeRouter>,
 ) -> (Arc<PluginHost>, Vec<String>) {
     let (host, warnings) = PluginHost::load(cfg, router).await.expect("engine starts");
-    (Arc::new(host), warnings.iter().map(|w| w.to_string()).collect())
+    (
+        Arc::new(host),
+        warnings.iter().map(|w| w.to_string()).collect(),
+    )
 }

@@ -181,7 +181,9 @@ fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
         path.display()
     );
     let loaded = match std::fs::read(path) {
-        Ok(bytes) => unsafe { Component::deserialize(engine, &bytes) }.map_err(|e| format!("{e:#}")),
+        Ok(bytes) => {
+            unsafe { Component::deserialize(engine, &bytes) }.map_err(|e| format!("{e:#}"))
+        }
         Err(e) => Err(e.to_string()),
     };
     match loaded {

@@ -102,8 +102,7 @@ impl EpochTicker {
         let thread = std::thread::Builder::new()
             .name("wasm-epoch".into())
             .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EPOCH_TICK)
-                {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EPOCH_TICK) {
                     engine.increment_epoch();
                 }
             })
@@ -128,6 +127,9 @@ mod tests {
         std::thread::sleep(EPOCH_TICK * 5);
         drop(wasm);
         // The ticker thread held the last other clone: once joined, the engine is gone.
-        assert!(weak.upgrade().is_none(), "the ticker thread still holds the engine");
+        assert!(
+            weak.upgrade().is_none(),
+            "the ticker thread still holds the engine"
+        );
     }
 }

@@ -15,14 +15,16 @@ use std::time::Instant;
 use wasmtime::Engine;
 use wasmtime::component::{Component, Linker};
 
-use crate::plugin_host::lifecycle::bindings::{CONTRACT_PACKAGE, CONTRACT_VERSION, EXPORT_INTERFACE, PluginPre};
-use crate::plugin_host::lifecycle::cache::{CompileCache, CompileError};
 use crate::plugin_host::config::{PluginHostConfig, human_duration, human_limit};
+use crate::plugin_host::lifecycle::bindings::{
+    CONTRACT_PACKAGE, CONTRACT_VERSION, EXPORT_INTERFACE, PluginPre,
+};
+use crate::plugin_host::lifecycle::cache::{CompileCache, CompileError};
 use crate::plugin_host::lifecycle::embedded::Bundled;
 use crate::plugin_host::lifecycle::instance::{self, InstanceFailure, RunSpec};
-use crate::plugin_host::policy::manifest::{CheckedManifest, check_manifest};
 use crate::plugin_host::lifecycle::manifest_cache;
 use crate::plugin_host::lifecycle::state::{CallState, Caller};
+use crate::plugin_host::policy::manifest::{CheckedManifest, check_manifest};
 use crate::plugin_host::types::{LoadWarning, PluginSource};
 use crate::routeros::Router;
 

@@ -43,7 +43,10 @@ mod tests {
         let out = accept(text, Some(&schema())).unwrap();
         assert_eq!(out["rows"][0]["name"], "ether1");
         let pretty = "{\r\n  \"total\": 3,\n  \"note\": \"a\\nb\"\n}\n";
-        assert_eq!(accept(pretty, None).unwrap(), json!({"total": 3, "note": "a\nb"}));
+        assert_eq!(
+            accept(pretty, None).unwrap(),
+            json!({"total": 3, "note": "a\nb"})
+        );
     }
 
     #[test]
