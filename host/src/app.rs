@@ -80,6 +80,10 @@ struct Setup {
 async fn setup(common: &Common) -> Result<Setup> {
     let deadline = config::deadline(common)?;
     let read_only = config::read_only(common)?;
+    let show_secrets = config::show_secrets(common)?;
+    if show_secrets {
+        tracing::warn!("--show-secrets: plugins and the model see passwords and keys as they are");
+    }
     let (client_config, sim) = if common.demo {
         let sim = Sim::start(SimConfig::default())
             .await
@@ -97,6 +101,7 @@ async fn setup(common: &Common) -> Result<Setup> {
     let host_config = PluginHostConfig {
         deadline,
         read_only,
+        show_secrets,
         plugin_dir: (common.server.plugin_dir.clone())
             .or_else(PluginHostConfig::default_plugin_dir),
         ..PluginHostConfig::default()

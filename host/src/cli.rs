@@ -125,6 +125,11 @@ pub struct ServerArgs {
     #[arg(long, global = true, env = "ROUTEROS_READ_ONLY", num_args = 0..=1,
           default_missing_value = "true", value_name = "BOOL")]
     pub read_only: Option<String>,
+    /// Let plugins (and so the model) see secret values — passwords, keys, passphrases —
+    /// which are otherwise replaced by a marker before they leave the host.
+    #[arg(long, global = true, env = "ROUTEROS_SHOW_SECRETS", num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub show_secrets: Option<String>,
     /// Directory of extra plugins (*.wasm).
     #[arg(long, global = true, env = "MCP_MIKROTIK_PLUGIN_DIR")]
     pub plugin_dir: Option<PathBuf>,

@@ -113,6 +113,14 @@ pub fn deadline(common: &Common) -> Result<Duration> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// Whether secret values reach plugins unredacted.
+pub fn show_secrets(common: &Common) -> Result<bool> {
+    opt_bool(
+        "ROUTEROS_SHOW_SECRETS (--show-secrets)",
+        &common.server.show_secrets,
+    )
+}
+
 /// Read-only mode.
 pub fn read_only(common: &Common) -> Result<bool> {
     opt_bool("ROUTEROS_READ_ONLY (--read-only)", &common.server.read_only)

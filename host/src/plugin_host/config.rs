@@ -17,6 +17,8 @@ pub struct PluginHostConfig {
     pub max_rows: usize,
     /// Refuse every write command and hide tools whose effect is `writes`.
     pub read_only: bool,
+    /// Pass secret values (passwords, keys) to plugins instead of the redaction marker.
+    pub show_secrets: bool,
     /// Command patterns the operator allows plugins to declare (default `["/**"]`).
     pub grant: Vec<String>,
     /// Where compiled components are cached; `None` = `<cache dir>/mcp-mikrotik`.
@@ -35,6 +37,7 @@ impl Default for PluginHostConfig {
             max_output: 1 << 20,
             max_rows: 10_000,
             read_only: false,
+            show_secrets: false,
             grant: vec!["/**".to_string()],
             cache_dir: None,
             plugin_dir: None,

@@ -1,6 +1,7 @@
 //! The `routeros-call` import: checks the call against the plugin's permissions and the
 //! operator's rules, bounds it by what is left of the tool call's deadline and by the row cap,
-//! runs it on the router and maps the result onto the contract's types.
+//! runs it on the router and maps the result onto the contract's types, with secret values
+//! redacted (see [`crate::plugin_host::policy::secrets`]) before they enter the sandbox.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,8 @@ use crate::plugin_host::lifecycle::bindings::host_routeros::{
     CallError as WitCallError, CallOptions, Cut as WitCut, Host, RawValue, Reply, Trap,
 };
 use crate::plugin_host::lifecycle::state::{CallState, Caller};
-use crate::plugin_host::policy::access::{CallerPolicy, Refusal};
+use crate::plugin_host::policy::access::{CallerPolicy, Refusal, is_read};
+use crate::plugin_host::policy::secrets::{self, REDACTED};
 use crate::routeros::{CallError, Cut, Limits, Request, Response, Row, RowObserver};
 
 impl Host for CallState {
@@ -31,8 +33,9 @@ impl Host for CallState {
             options,
         )?;
         let command = request.command.clone();
+        let redact = !self.caller.show_secrets;
         match self.caller.router.call(request).await {
-            Ok(response) => Ok(reply_of(response)),
+            Ok(response) => Ok(reply_of(response, redact)),
             Err(error) => Err(call_error_of(error, &command)),
         }
     }
@@ -59,6 +62,12 @@ pub(crate) fn build_request(
             Refusal::BadRequest(m) => WitCallError::BadRequest(m),
             Refusal::Denied(m) => WitCallError::Denied(m),
         })?;
+    if !is_read(&command) {
+        let values = args.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+        if let Some(refusal) = secrets::marker_refusal(&caller.plugin, &command, values) {
+            return Err(WitCallError::Denied(refusal));
+        }
+    }
     if caller.describing {
         return Err(WitCallError::Denied(format!(
             "plugin {:?} may not call {command} from describe: the manifest must not depend on the router",
@@ -116,12 +125,14 @@ pub(crate) fn build_request(
 
 /// A router [`Response`] as the contract's `reply`: every attribute of every row, then those
 /// of `!done`, packed into one string with their end offsets (see the WIT for the layout).
-pub(crate) fn reply_of(response: Response) -> Reply {
+/// With `redact`, the value of every secret attribute is replaced by the redaction marker.
+pub(crate) fn reply_of(response: Response, redact: bool) -> Reply {
     let wire: usize = response.rows.iter().map(Row::wire_len).sum();
     let mut packed = Packed {
         bytes: Vec::with_capacity(wire + response.done.wire_len()),
         ends: Vec::with_capacity(wire / 8),
         raw: Vec::new(),
+        redact,
     };
     let mut row_ends = Vec::with_capacity(response.rows.len());
     for row in &response.rows {
@@ -150,6 +161,8 @@ struct Packed {
     bytes: Vec<u8>,
     ends: Vec<u32>,
     raw: Vec<RawValue>,
+    /// Replace secret values by the redaction marker.
+    redact: bool,
 }
 
 impl Packed {
@@ -159,7 +172,7 @@ impl Packed {
         for attr in row.iter() {
             self.bytes.extend_from_slice(attr.name);
             self.ends.push(self.bytes.len() as u32);
-            self.bytes.extend_from_slice(attr.value);
+            self.bytes.extend_from_slice(self.shown(attr.name, attr.value));
             self.ends.push(self.bytes.len() as u32);
         }
         if std::str::from_utf8(&self.bytes[start..]).is_err() {
@@ -175,8 +188,9 @@ impl Packed {
         for attr in row.iter() {
             self.bytes.extend_from_slice(attr.name().as_bytes());
             self.ends.push(self.bytes.len() as u32);
-            if std::str::from_utf8(attr.value).is_ok() {
-                self.bytes.extend_from_slice(attr.value);
+            let value = self.shown(attr.name, attr.value);
+            if std::str::from_utf8(value).is_ok() {
+                self.bytes.extend_from_slice(value);
             } else {
                 self.bytes.extend_from_slice(attr.value().as_bytes());
                 self.raw.push(RawValue {
@@ -186,6 +200,17 @@ impl Packed {
             }
             self.ends.push(self.bytes.len() as u32);
         }
+    }
+}
+
+impl Packed {
+    /// What the plugin sees of the value of attribute `name`: the marker for a non-empty
+    /// secret when redacting, else the value itself.
+    fn shown<'v>(&self, name: &[u8], value: &'v [u8]) -> &'v [u8] {
+        let secret = self.redact
+            && !value.is_empty()
+            && std::str::from_utf8(name).is_ok_and(secrets::is_secret);
+        if secret { REDACTED.as_bytes() } else { value }
     }
 }
 
@@ -247,7 +272,7 @@ mod tests {
             Row::from_pairs(&[(&b"name"[..], &b"ether2"[..])]),
         ];
         let done = Row::from_pairs(&[(&b"ret"[..], &b"*5"[..])]);
-        let packed = reply_of(response(rows, done));
+        let packed = reply_of(response(rows, done), true);
         // The example of the WIT, to the letter.
         assert_eq!(packed.text, "nameether1mtu1500nameether2ret*5");
         assert_eq!(packed.ends, vec![4, 10, 13, 17, 21, 27, 30, 32]);
@@ -275,7 +300,7 @@ mod tests {
                 (b"name", "caf\u{e9}".as_bytes()),
             ]),
         ];
-        let packed = reply_of(response(rows, Row::new()));
+        let packed = reply_of(response(rows, Row::new()), true);
         let (rows, done) = unpack(&packed);
         assert_eq!(rows[0], vec![]);
         assert_eq!(
@@ -288,7 +313,7 @@ mod tests {
             ]
         );
         assert!(done.is_empty());
-        let nothing = reply_of(Response::default());
+        let nothing = reply_of(Response::default(), true);
         assert_eq!((nothing.text.as_str(), nothing.ends.len()), ("", 0));
         assert!(nothing.row_ends.is_empty());
     }
@@ -299,12 +324,36 @@ mod tests {
             Row::from_pairs(&[(&b"name"[..], &b"a"[..])]),
             Row::from_pairs(&[(&b"name"[..], &b"x"[..]), (b"comment", b"K\xfcche")]),
         ];
-        let packed = reply_of(response(rows, Row::new()));
+        let packed = reply_of(response(rows, Row::new()), true);
         let (rows, _) = unpack(&packed);
         assert_eq!(rows[0], vec![("name", "a")]);
         assert_eq!(rows[1], vec![("name", "x"), ("comment", "K\u{fc}che")]);
         assert_eq!(packed.raw.len(), 1);
         assert_eq!(packed.raw[0].attribute, 2, "counted across the whole reply");
         assert_eq!(packed.raw[0].bytes, b"K\xfcche".to_vec());
+    }
+
+    #[test]
+    fn secret_values_are_redacted_unless_the_operator_opted_in() {
+        let rows = vec![Row::from_pairs(&[
+            (&b"name"[..], &b"home"[..]),
+            (b"passphrase", b"hunter22"),
+            (b"password", b""),
+            (b"comment", b"K\xfcche"),
+        ])];
+        let redacted = reply_of(response(rows.clone(), Row::new()), true);
+        let (seen, _) = unpack(&redacted);
+        assert_eq!(
+            seen[0],
+            vec![
+                ("name", "home"),
+                ("passphrase", REDACTED),
+                ("password", ""),
+                ("comment", "K\u{fc}che")
+            ]
+        );
+        assert!(!redacted.text.contains("hunter22"));
+        let shown = reply_of(response(rows, Row::new()), false);
+        assert_eq!(unpack(&shown).0[0][1], ("passphrase", "hunter22"));
     }
 }

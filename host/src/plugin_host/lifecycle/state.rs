@@ -20,6 +20,8 @@ pub struct Caller {
     pub plugin: Arc<str>,
     pub permissions: Arc<[String]>,
     pub read_only: bool,
+    /// Secret values reach the plugin as they are (else they are redacted at the import).
+    pub show_secrets: bool,
     /// Cap on rows per router call.
     pub max_rows: usize,
     pub router: Arc<dyn Router>,
