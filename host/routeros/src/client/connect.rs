@@ -12,6 +12,9 @@ use super::session::Session;
 use super::tls::Tls;
 use crate::api::CallError;
 
+/// Idle time before the OS starts sending TCP keepalive probes.
+const KEEPALIVE_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Connect, handshake and log in. Time bounds are the caller's job.
 pub async fn open(config: &ClientConfig, tls: Option<&Tls>) -> Result<Arc<Session>, CallError> {
     let router = config.target();
@@ -39,6 +42,9 @@ pub async fn open(config: &ClientConfig, tls: Option<&Tls>) -> Result<Arc<Sessio
         conn_err(last.unwrap_or_else(|| format!("{host:?} resolved to no address")))
     })?;
     let _ = tcp.set_nodelay(true);
+    // Keepalive lets the OS notice a router that vanished without closing the connection.
+    let keepalive = socket2::TcpKeepalive::new().with_time(KEEPALIVE_IDLE);
+    let _ = socket2::SockRef::from(&tcp).set_tcp_keepalive(&keepalive);
     let stream: Box<dyn Stream> = match tls {
         Some(tls) => {
             Box::new(

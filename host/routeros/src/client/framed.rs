@@ -1,5 +1,8 @@
 //! Sentence-level reading and writing on one byte stream (plain TCP or TLS).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -29,6 +32,8 @@ pub struct SentenceReader<R> {
     inner: R,
     buf: BytesMut,
     decoder: SentenceDecoder,
+    /// Bytes read so far, shared so other tasks can tell whether the router is still sending.
+    received: Arc<AtomicU64>,
 }
 
 impl<R: AsyncRead + Unpin> SentenceReader<R> {
@@ -37,7 +42,13 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
             inner,
             buf: BytesMut::with_capacity(READ_CHUNK),
             decoder: SentenceDecoder::default(),
+            received: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// The count of bytes read from the stream, updated on every read.
+    pub fn received(&self) -> Arc<AtomicU64> {
+        self.received.clone()
     }
 
     /// The next whole sentence.
@@ -51,9 +62,11 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
                 // fresh one (or reclaims the old one once every frame of it is dropped).
                 self.buf.reserve(READ_CHUNK);
             }
-            if self.inner.read_buf(&mut self.buf).await? == 0 {
+            let n = self.inner.read_buf(&mut self.buf).await?;
+            if n == 0 {
                 return Err(ReadError::Closed);
             }
+            self.received.fetch_add(n as u64, Ordering::Release);
         }
     }
 
