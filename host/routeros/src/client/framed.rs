@@ -34,6 +34,8 @@ pub struct SentenceReader<R> {
     decoder: SentenceDecoder,
     /// Bytes read so far, shared so other tasks can tell whether the router is still sending.
     received: Arc<AtomicU64>,
+    /// The first two bytes ever received (fewer until they arrive), to recognise TLS.
+    head: Vec<u8>,
 }
 
 impl<R: AsyncRead + Unpin> SentenceReader<R> {
@@ -43,7 +45,14 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
             buf: BytesMut::with_capacity(READ_CHUNK),
             decoder: SentenceDecoder::default(),
             received: Arc::new(AtomicU64::new(0)),
+            head: Vec::with_capacity(2),
         }
+    }
+
+    /// Whether the stream began like a TLS record (an alert `0x15 0x03` or a handshake
+    /// `0x16 0x03`): a RouterOS reply begins with the length of `!done`, `!trap`, … instead.
+    pub fn starts_like_tls(&self) -> bool {
+        matches!(self.head[..], [0x15 | 0x16, 0x03])
     }
 
     /// The count of bytes read from the stream, updated on every read.
@@ -65,6 +74,11 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
             let n = self.inner.read_buf(&mut self.buf).await?;
             if n == 0 {
                 return Err(ReadError::Closed);
+            }
+            if self.head.len() < 2 {
+                let start = self.buf.len() - n;
+                let want = (2 - self.head.len()).min(n);
+                self.head.extend_from_slice(&self.buf[start..start + want]);
             }
             self.received.fetch_add(n as u64, Ordering::Release);
         }
