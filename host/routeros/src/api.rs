@@ -135,7 +135,8 @@ pub enum CallError {
     /// The router could not be reached or the session broke.
     #[error("cannot talk to router {router}: {cause}")]
     Connection { router: String, cause: String },
-    /// The deadline expired before the command could be sent (connecting or logging in).
+    /// The deadline expired before the command could be sent (connecting or logging in), or
+    /// before the router answered anything at all to it.
     #[error("deadline of {} ms expired {stage} router {router}", deadline.as_millis())]
     Timeout {
         router: String,

@@ -3,6 +3,7 @@ pub mod api;
 pub mod client;
 pub mod codec;
 pub mod row;
+pub mod secrets;
 pub mod sentence;
 pub mod sim;
 pub mod text;

@@ -129,3 +129,80 @@ async fn anonymous_dh_router_gets_a_clear_message() {
     assert!(msg.contains("anonymous Diffie-Hellman"), "{msg}");
     assert!(msg.contains("certificate"), "{msg}");
 }
+
+/// TLS pointed at the plain API port is named as such, well inside the connect deadline.
+#[tokio::test]
+async fn tls_to_the_plain_port_says_so() {
+    let sim = tls_sim().await;
+    let target = sim.addr().to_string();
+    let started = std::time::Instant::now();
+    let err = client(sim.addr().port(), "127.0.0.1", TlsMode::Insecure)
+        .call(quick_within(15))
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, CallError::Tls { .. }), "{err:?}");
+    assert!(
+        msg.contains(&format!("no TLS answer from {target}"))
+            && msg.contains("this looks like the plain API port; use port 8729"),
+        "{msg}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(6), "{msg}");
+}
+
+/// A far end that accepts and never says a word fails after the TLS answer wait (3 s), not
+/// after the 10 s connect deadline.
+#[tokio::test]
+async fn tls_to_a_silent_port_gives_up_after_three_seconds() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let keep = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        drop(socket);
+    });
+    let started = std::time::Instant::now();
+    let err = client(port, "127.0.0.1", TlsMode::Insecure)
+        .call(quick_within(15))
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!("no TLS answer from 127.0.0.1:{port} within 3 s"))
+            && msg.contains("use port 8729 for api-ssl or turn SSL off"),
+        "{msg}"
+    );
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_secs(3) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
+    keep.abort();
+}
+
+/// The plain API pointed at the api-ssl port is named as such.
+#[tokio::test]
+async fn plain_to_the_tls_port_says_so() {
+    let sim = tls_sim().await;
+    let port = sim.tls_addr().unwrap().port();
+    let err = Client::new(ClientConfig::new("127.0.0.1", port, "admin", ""))
+        .unwrap()
+        .call(quick_within(15))
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, CallError::Connection { .. }), "{err:?}");
+    assert!(
+        msg.contains(
+            "this looks like the api-ssl (TLS) port; set ROUTEROS_USE_SSL=true or use port 8728"
+        ),
+        "{msg}"
+    );
+}
+
+fn quick_within(secs: u64) -> Request {
+    Request::new("/system/identity/print").limits(Limits {
+        deadline: Duration::from_secs(secs),
+        max_rows: 10,
+    })
+}

@@ -12,6 +12,9 @@ use super::session::Session;
 use super::tls::Tls;
 use crate::api::CallError;
 
+/// Idle time before the OS starts sending TCP keepalive probes.
+const KEEPALIVE_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Connect, handshake and log in. Time bounds are the caller's job.
 pub async fn open(config: &ClientConfig, tls: Option<&Tls>) -> Result<Arc<Session>, CallError> {
     let router = config.target();
@@ -39,19 +42,19 @@ pub async fn open(config: &ClientConfig, tls: Option<&Tls>) -> Result<Arc<Sessio
         conn_err(last.unwrap_or_else(|| format!("{host:?} resolved to no address")))
     })?;
     let _ = tcp.set_nodelay(true);
-    let stream: Box<dyn Stream> = match tls {
-        Some(tls) => {
-            Box::new(
-                tls.handshake(host, tcp)
-                    .await
-                    .map_err(|message| CallError::Tls {
-                        router: router.clone(),
-                        message,
-                    })?,
-            )
-        }
-        None => Box::new(tcp),
-    };
+    // Keepalive lets the OS notice a router that vanished without closing the connection.
+    let keepalive = socket2::TcpKeepalive::new().with_time(KEEPALIVE_IDLE);
+    let _ = socket2::SockRef::from(&tcp).set_tcp_keepalive(&keepalive);
+    let stream: Box<dyn Stream> =
+        match tls {
+            Some(tls) => Box::new(tls.handshake(host, &router, tcp).await.map_err(|message| {
+                CallError::Tls {
+                    router: router.clone(),
+                    message,
+                }
+            })?),
+            None => Box::new(tcp),
+        };
     let (read, mut write) = tokio::io::split(stream);
     let mut reader = SentenceReader::new(read);
     login(&mut reader, &mut write, &config.user, &config.password)
@@ -62,6 +65,10 @@ pub async fn open(config: &ClientConfig, tls: Option<&Tls>) -> Result<Arc<Sessio
                 user: config.user.clone(),
                 message,
             },
+            LoginError::Broken(cause) if reader.starts_like_tls() => conn_err(format!(
+                "during login the router answered with TLS, not RouterOS API words ({cause}): \
+                 this looks like the api-ssl (TLS) port; set ROUTEROS_USE_SSL=true or use port 8728"
+            )),
             LoginError::Broken(cause) => conn_err(format!("during login: {cause}")),
         })?;
     Ok(Session::start(router, reader, write))

@@ -1,5 +1,8 @@
 //! Sentence-level reading and writing on one byte stream (plain TCP or TLS).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -29,6 +32,10 @@ pub struct SentenceReader<R> {
     inner: R,
     buf: BytesMut,
     decoder: SentenceDecoder,
+    /// Bytes read so far, shared so other tasks can tell whether the router is still sending.
+    received: Arc<AtomicU64>,
+    /// The first two bytes ever received (fewer until they arrive), to recognise TLS.
+    head: Vec<u8>,
 }
 
 impl<R: AsyncRead + Unpin> SentenceReader<R> {
@@ -37,7 +44,20 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
             inner,
             buf: BytesMut::with_capacity(READ_CHUNK),
             decoder: SentenceDecoder::default(),
+            received: Arc::new(AtomicU64::new(0)),
+            head: Vec::with_capacity(2),
         }
+    }
+
+    /// Whether the stream began like a TLS record (an alert `0x15 0x03` or a handshake
+    /// `0x16 0x03`): a RouterOS reply begins with the length of `!done`, `!trap`, … instead.
+    pub fn starts_like_tls(&self) -> bool {
+        matches!(self.head[..], [0x15 | 0x16, 0x03])
+    }
+
+    /// The count of bytes read from the stream, updated on every read.
+    pub fn received(&self) -> Arc<AtomicU64> {
+        self.received.clone()
     }
 
     /// The next whole sentence.
@@ -51,9 +71,16 @@ impl<R: AsyncRead + Unpin> SentenceReader<R> {
                 // fresh one (or reclaims the old one once every frame of it is dropped).
                 self.buf.reserve(READ_CHUNK);
             }
-            if self.inner.read_buf(&mut self.buf).await? == 0 {
+            let n = self.inner.read_buf(&mut self.buf).await?;
+            if n == 0 {
                 return Err(ReadError::Closed);
             }
+            if self.head.len() < 2 {
+                let start = self.buf.len() - n;
+                let want = (2 - self.head.len()).min(n);
+                self.head.extend_from_slice(&self.buf[start..start + want]);
+            }
+            self.received.fetch_add(n as u64, Ordering::Release);
         }
     }
 

@@ -226,6 +226,8 @@ async fn collect(
     let mut response = Response::default();
     let mut trap: Option<(Option<u8>, String)> = None;
     let mut rows = 0;
+    // Whether anything at all (a row, `!empty`, a trap) came for this command.
+    let mut heard = false;
     // One timer for the whole command: re-creating it per event would register and deregister
     // a timer entry per row.
     let expiry = sleep_until(deadline);
@@ -237,6 +239,14 @@ async fn collect(
             n = rx.recv_many(&mut batches, 16) => n,
             _ = &mut expiry => {
                 guard.abandon();
+                if !heard {
+                    // A router that does not answer is an error, never an empty answer.
+                    return Err(CallError::Timeout {
+                        router: router.to_string(),
+                        stage: format!("waiting for any answer to {} from", request.command),
+                        deadline: request.limits.deadline,
+                    });
+                }
                 response.cut = Some(Cut::Deadline);
                 return Ok(response);
             }
@@ -248,6 +258,7 @@ async fn collect(
                 cause: "session closed".into(),
             });
         }
+        heard = true;
         for event in batches.drain(..).flatten() {
             match event {
                 Event::Row(row) => {

@@ -1,21 +1,29 @@
 //! One logged-in session: a writer task, a reader task that routes replies to commands by
 //! `.tag`, and the table of commands in flight. When the session breaks, every waiting command
-//! is told at once.
+//! is told at once. A router that sends nothing at all for [`CANCEL_GRACE`] after a `/cancel`
+//! has stopped answering: the session is declared dead, so the next call reconnects.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
+use std::sync::Weak;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use super::framed::SentenceReader;
 use crate::api::CallError;
 use crate::codec::put_sentence;
 use crate::sentence::{Reply, ReplyKind, Row};
 use crate::text::to_text;
+
+/// How long a router may stay completely silent after a `/cancel` before the session is
+/// declared dead. A healthy router answers `/cancel` at once (a `!trap` and `!done` for the
+/// cancelled command, a `!done` for the `/cancel`).
+pub const CANCEL_GRACE: Duration = Duration::from_secs(2);
 
 /// What the reader tells a waiting command.
 #[derive(Debug)]
@@ -47,6 +55,12 @@ pub struct Session {
     pending: Mutex<Pending>,
     next_tag: AtomicU64,
     dead: AtomicBool,
+    /// Bytes received so far (see [`SentenceReader::received`]).
+    received: Arc<AtomicU64>,
+    /// Wakes the reader task so it lets go of the socket when the session dies or is dropped.
+    stop: Arc<Notify>,
+    /// This session, for the `/cancel` watchdog tasks.
+    me: Weak<Session>,
 }
 
 impl Session {
@@ -57,15 +71,19 @@ impl Session {
         W: AsyncWrite + Unpin + Send + 'static,
     {
         let (out, rx) = mpsc::unbounded_channel();
-        let session = Arc::new(Session {
+        let stop = Arc::new(Notify::new());
+        let session = Arc::new_cyclic(|me| Session {
             router,
             out,
             pending: Mutex::new(HashMap::new()),
             next_tag: AtomicU64::new(1),
             dead: AtomicBool::new(false),
+            received: reader.received(),
+            stop: stop.clone(),
+            me: me.clone(),
         });
         tokio::spawn(write_loop(Arc::downgrade(&session), writer, rx));
-        tokio::spawn(read_loop(Arc::downgrade(&session), reader));
+        tokio::spawn(read_loop(Arc::downgrade(&session), reader, stop));
         session
     }
 
@@ -100,19 +118,41 @@ impl Session {
         let _ = self.out.send(buf.freeze());
     }
 
-    /// Ask the router to stop the command with `tag`.
+    /// Ask the router to stop the command with `tag`, and drop the session if the router then
+    /// sends nothing at all within [`CANCEL_GRACE`]. A router still sending (e.g. the rest of a
+    /// long reply) is alive, however slow.
     pub fn cancel(&self, tag: u64) {
-        if self.is_alive() {
-            self.send(&[
-                Bytes::from_static(b"/cancel"),
-                Bytes::from(format!("=tag={tag}")),
-            ]);
+        if !self.is_alive() {
+            return;
         }
+        let before = self.received.load(Ordering::Acquire);
+        self.send(&[
+            Bytes::from_static(b"/cancel"),
+            Bytes::from(format!("=tag={tag}")),
+        ]);
+        // Outside a runtime (a command dropped while its runtime shuts down) there is nothing
+        // left to watch.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let me = self.me.clone();
+        runtime.spawn(async move {
+            tokio::time::sleep(CANCEL_GRACE).await;
+            let Some(s) = me.upgrade() else { return };
+            if s.is_alive() && s.received.load(Ordering::Acquire) == before {
+                s.fail_all(s.broken(format!(
+                    "the router sent nothing for {} s after /cancel: it stopped answering, so \
+                     the session was dropped (the next call reconnects)",
+                    CANCEL_GRACE.as_secs()
+                )));
+            }
+        });
     }
 
     /// Mark the session dead and tell every waiting command why.
     fn fail_all(&self, err: CallError) {
         self.dead.store(true, Ordering::Release);
+        self.stop.notify_one();
         let drained: Vec<_> = match self.pending.lock() {
             Ok(mut p) => p.drain().collect(),
             Err(_) => Vec::new(),
@@ -202,13 +242,23 @@ impl Session {
     }
 }
 
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.stop.notify_one();
+    }
+}
+
 async fn read_loop<R: AsyncRead + Unpin>(
-    session: std::sync::Weak<Session>,
+    session: Weak<Session>,
     mut reader: SentenceReader<R>,
+    stop: Arc<Notify>,
 ) {
     let mut staged: Staged = Vec::new();
     loop {
-        let mut result = reader.read().await.map(Some);
+        let mut result = tokio::select! {
+            r = reader.read() => r.map(Some),
+            _ = stop.notified() => return,
+        };
         let Some(s) = session.upgrade() else { return };
         // Route everything this read brought before waking anyone.
         loop {
@@ -240,7 +290,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
 }
 
 async fn write_loop<W: AsyncWrite + Unpin>(
-    session: std::sync::Weak<Session>,
+    session: Weak<Session>,
     mut writer: W,
     mut rx: mpsc::UnboundedReceiver<Bytes>,
 ) {
@@ -264,4 +314,52 @@ async fn write_loop<W: AsyncWrite + Unpin>(
         }
     }
     let _ = writer.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::encode_sentence;
+    use tokio::io::{AsyncReadExt, DuplexStream};
+
+    /// A session on an in-memory pipe; the other end plays the router.
+    fn session() -> (Arc<Session>, DuplexStream) {
+        let (ours, router) = tokio::io::duplex(64 * 1024);
+        let (read, write) = tokio::io::split(ours);
+        let s = Session::start("test".into(), SentenceReader::new(read), write);
+        (s, router)
+    }
+
+    #[tokio::test]
+    async fn unanswered_cancel_drops_the_session_and_tells_waiting_commands() {
+        let (s, mut router) = session();
+        let (tag, _) = s.register().unwrap();
+        let (_, mut waiting) = s.register().unwrap();
+        s.cancel(tag);
+        let mut sink = [0u8; 256];
+        let _ = router.read(&mut sink).await.unwrap(); // the /cancel, left unanswered
+        let batch = tokio::time::timeout(CANCEL_GRACE * 2, waiting.recv())
+            .await
+            .expect("told within the grace period")
+            .unwrap();
+        assert!(
+            matches!(&batch[..], [Event::Gone(CallError::Connection { cause, .. })] if cause.contains("stopped answering")),
+            "{batch:?}"
+        );
+        assert!(!s.is_alive());
+    }
+
+    #[tokio::test]
+    async fn a_router_still_sending_after_cancel_stays_alive() {
+        let (s, mut router) = session();
+        let (tag, _) = s.register().unwrap();
+        s.cancel(tag);
+        // The rest of a long reply trickles in, slower than nothing but well within the grace.
+        let row = encode_sentence(&[&b"!re"[..], b"=x=1", format!(".tag={tag}").as_bytes()]);
+        for _ in 0..6 {
+            tokio::time::sleep(CANCEL_GRACE / 4).await;
+            router.write_all(&row).await.unwrap();
+        }
+        assert!(s.is_alive(), "bytes arrived after the /cancel");
+    }
 }

@@ -1,7 +1,11 @@
 //! TLS for api-ssl (port 8729): certificate verification in four explicit modes, and errors
 //! that tell the operator what to do (including the fingerprint the router presented).
 
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use rustls::DigitallySignedStruct;
 use rustls::client::WebPkiServerVerifier;
@@ -10,6 +14,7 @@ use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signat
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use sha2::{Digest, Sha256};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
@@ -36,6 +41,55 @@ pub fn parse_fingerprint(text: &str) -> Result<[u8; 32], String> {
             b.len()
         )
     })
+}
+
+/// How long a TLS handshake may go without a single byte from the router before we conclude
+/// that nothing TLS listens there (typically the plain API port, which waits silently).
+pub const TLS_ANSWER_WAIT: Duration = Duration::from_secs(3);
+
+/// The advice when the far end does not speak TLS.
+fn plain_port_advice(target: &str, what: &str) -> String {
+    format!(
+        "no TLS answer from {target} {what}: this looks like the plain API port; use port 8729 \
+         for api-ssl or turn SSL off"
+    )
+}
+
+/// A TCP stream that notes whether any byte has been read from it.
+pub struct Watched {
+    tcp: TcpStream,
+    heard: Arc<AtomicBool>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.tcp).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.heard.store(true, Ordering::Release);
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -177,22 +231,45 @@ impl Tls {
         })
     }
 
-    /// Run the handshake on a connected socket.
+    /// Run the handshake on a connected socket to `target` (`host:port`, for messages). A
+    /// far end that sends nothing within [`TLS_ANSWER_WAIT`], or closes without a byte, is
+    /// reported as the plain API port.
     pub async fn handshake(
         &self,
         host: &str,
+        target: &str,
         tcp: TcpStream,
-    ) -> Result<TlsStream<TcpStream>, String> {
+    ) -> Result<TlsStream<Watched>, String> {
         let bare = host.trim_start_matches('[').trim_end_matches(']');
         let name = ServerName::try_from(bare.to_string())
             .map_err(|_| format!("{host:?} is not a valid TLS server name"))?;
         if let Ok(mut slot) = self.presented.lock() {
             *slot = None;
         }
-        self.connector
-            .connect(name, tcp)
-            .await
-            .map_err(|e| self.explain(e))
+        let heard = Arc::new(AtomicBool::new(false));
+        let stream = Watched {
+            tcp,
+            heard: heard.clone(),
+        };
+        let handshake = self.connector.connect(name, stream);
+        tokio::pin!(handshake);
+        let result = tokio::select! {
+            r = &mut handshake => r,
+            _ = tokio::time::sleep(TLS_ANSWER_WAIT) => {
+                if !heard.load(Ordering::Acquire) {
+                    let within = format!("within {} s", TLS_ANSWER_WAIT.as_secs());
+                    return Err(plain_port_advice(target, &within));
+                }
+                handshake.await
+            }
+        };
+        result.map_err(|e| {
+            if heard.load(Ordering::Acquire) {
+                self.explain(e)
+            } else {
+                plain_port_advice(target, &format!("(the connection ended: {e})"))
+            }
+        })
     }
 
     /// Turn a handshake failure into advice.

@@ -23,6 +23,10 @@ pub enum Fault {
     SlowReplies(Duration),
     /// Reject the next login as if the password were wrong.
     RefuseLogin,
+    /// Answer nothing at all — no command, no `/cancel`, no login — while set, keeping TCP
+    /// open (a router that hung). Sentences received meanwhile are ignored (commands already
+    /// running go on); after [`Faults::clear`] new ones are answered again.
+    Silent,
 }
 
 #[derive(Debug, Default)]

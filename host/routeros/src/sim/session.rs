@@ -140,6 +140,9 @@ async fn read_loop<R: AsyncRead>(
             let Some(cmd) = Command::parse(words) else {
                 continue;
             };
+            if cfg.login.faults.current() == Some(Fault::Silent) {
+                continue;
+            }
             let next = if logged_in {
                 command(&cmd, &tx, &registry, &cfg).await
             } else {
@@ -243,7 +246,7 @@ async fn command(
             sink.close().await;
             return Next::Stop;
         }
-        Some(Fault::Stall) => {
+        Some(Fault::Stall | Fault::Silent) => {
             registry.spawn(cmd.tag.clone(), std::future::pending());
             return Next::Continue;
         }
