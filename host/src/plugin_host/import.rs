@@ -172,7 +172,8 @@ impl Packed {
         for attr in row.iter() {
             self.bytes.extend_from_slice(attr.name);
             self.ends.push(self.bytes.len() as u32);
-            self.bytes.extend_from_slice(self.shown(attr.name, attr.value));
+            self.bytes
+                .extend_from_slice(self.shown(attr.name, attr.value));
             self.ends.push(self.bytes.len() as u32);
         }
         if std::str::from_utf8(&self.bytes[start..]).is_err() {

@@ -35,8 +35,6 @@ mod tests {
         )
         .expect("refused");
         assert!(refusal.contains("passphrase="), "{refusal}");
-        assert!(
-            marker_refusal("p", "/ip/address/add", [("address", "10.0.0.1/24")]).is_none()
-        );
+        assert!(marker_refusal("p", "/ip/address/add", [("address", "10.0.0.1/24")]).is_none());
     }
 }
