@@ -1,10 +1,10 @@
-//! Operator settings of the plugin runtime: per-call bounds, read-only mode, the permission
+//! Operator settings of the plugin host: per-call bounds, read-only mode, secrets, the permission
 //! grant and where plugins and the compile cache live.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How the runtime loads and bounds plugins.
+/// How the plugin host loads and bounds plugins.
 #[derive(Clone, Debug)]
 pub struct PluginHostConfig {
     /// Wall-clock budget of one tool call: guest CPU and router waits together.

@@ -10,9 +10,9 @@
 //! temporary file renamed into place).
 
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
@@ -208,12 +208,11 @@ fn write_entry(path: &Path, serialized: &[u8]) -> std::io::Result<()> {
 pub(crate) fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
+    // A name no other writer (thread or process) picks: a fresh random 64-bit value.
+    let unique = RandomState::new().hash_one(std::process::id());
     let tmp = dir.join(format!(
-        ".{}.{}.{}.tmp",
+        ".{}.{unique:016x}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
-        std::process::id(),
-        NEXT_TMP.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::write(&tmp, data)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
