@@ -170,6 +170,7 @@ fn ping_cut_by_the_deadline_returns_what_arrived() {
     let sent = s["sent"].as_u64().unwrap_or(0);
     assert!(sent > 0 && sent < 100, "{s}");
     assert_eq!(s["cut_by_deadline"], true, "{s}");
+    assert_eq!(s["complete"], false, "{s}");
     assert!(result.text.contains("deadline"), "{}", result.text);
 }
 
