@@ -229,7 +229,7 @@ fn main() {
         routes = args[i + 1].parse().expect("--routes N");
     }
     let (mut sim, port) = start_sim(routes);
-    let rt = tokio::runtime::PluginHost::new().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let all = routes + 1_000;
         bench_routes(port, routes, all, Take::Stream).await;
