@@ -2,9 +2,11 @@
 //!
 //! - [`routeros`]: the RouterOS API (codec, client, simulated router), from its own crate
 //! - [`plugin_host`]: the WebAssembly plugin host (sandbox, permissions, limits)
+//! - [`changes`]: change control: plan, confirm, apply exactly, audit
 //! - [`mcp`]: the MCP server over stdio
 //! - [`cli`], [`config`], [`app`]: the command line and its wiring
 pub mod app;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod mcp;

@@ -17,6 +17,9 @@ pub struct PluginHostConfig {
     pub max_rows: usize,
     /// Refuse every write command and hide tools whose effect is `writes`.
     pub read_only: bool,
+    /// Run every call as a dry run that records writes instead of sending them (the write
+    /// policies `confirm` and `allow`: the host plans, then applies).
+    pub plan_writes: bool,
     /// Pass secret values (passwords, keys) to plugins instead of the redaction marker.
     pub show_secrets: bool,
     /// Command patterns the operator allows plugins to declare (default `["/**"]`).
@@ -37,6 +40,7 @@ impl Default for PluginHostConfig {
             max_output: 1 << 20,
             max_rows: 10_000,
             read_only: false,
+            plan_writes: false,
             show_secrets: false,
             grant: vec!["/**".to_string()],
             cache_dir: None,

@@ -19,6 +19,7 @@ use crate::plugin_host::lifecycle::engine::{MAX_INSTANCES, POOL_MAX_MEMORY, Wasm
 use crate::plugin_host::lifecycle::instance::{self, InstanceFailure, RunSpec};
 use crate::plugin_host::lifecycle::loader::{self, LoadContext, LoadedPlugin};
 use crate::plugin_host::lifecycle::state::CallState;
+use crate::plugin_host::policy::dry_run::DryRun;
 use crate::plugin_host::policy::manifest::validation_errors;
 use crate::plugin_host::policy::structured;
 use crate::plugin_host::types::{Effect, LoadWarning, ProgressFn, ToolError, ToolInfo, ToolOutput};
@@ -186,6 +187,8 @@ impl PluginHost {
 
     /// Run a tool: validate `args` against its schema, then run it in a fresh instance within
     /// the configured deadline, memory and output caps. Dropping the future stops the call.
+    /// With [`PluginHostConfig::plan_writes`] the call is a dry run: its writes are recorded,
+    /// not sent, and returned in [`ToolOutput::writes`] for the host to plan.
     pub async fn call(
         &self,
         name: &str,
@@ -204,6 +207,7 @@ impl PluginHost {
         let cfg = &self.cfg;
         let who = format!("tool {name} (plugin {:?})", plugin.manifest.name);
         let deadline = Instant::now() + cfg.deadline;
+        let dry_run = cfg.plan_writes.then(|| Arc::new(DryRun::default()));
         // The deadline covers waiting for a slot, loading the plugin on its first call and
         // running it; the slot is held until the instance is dropped.
         let run = async {
@@ -219,6 +223,7 @@ impl PluginHost {
                 deadline,
                 memory_limit: cfg.memory_limit,
                 progress,
+                dry_run: dry_run.clone(),
             };
             Ok(instance::call(pre, spec, name, &args.to_string()).await)
         };
@@ -264,6 +269,7 @@ impl PluginHost {
         Ok(ToolOutput {
             text: output.text,
             structured,
+            writes: dry_run.map(|run| run.take()).unwrap_or_default(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The `routeros-call` import: checks the call against the plugin's permissions and the
 //! operator's rules, bounds it by what is left of the tool call's deadline and by the row cap,
-//! runs it on the router and maps the result onto the contract's types, with secret values
+//! runs it on the router (or, in a dry run, records a write instead: see
+//! [`crate::plugin_host::policy::dry_run`]) and maps the result onto the contract's types, with secret values
 //! redacted (see [`crate::plugin_host::policy::secrets`]) before they enter the sandbox.
 
 use std::time::{Duration, Instant};
@@ -11,7 +12,8 @@ use crate::plugin_host::lifecycle::bindings::host_routeros::{
     CallError as WitCallError, CallOptions, Cut as WitCut, Host, RawValue, Reply, Trap,
 };
 use crate::plugin_host::lifecycle::state::{CallState, Caller};
-use crate::plugin_host::policy::access::{CallerPolicy, Refusal, is_read};
+use crate::plugin_host::policy::access::{CallerPolicy, Refusal, is_read, is_read_call};
+use crate::plugin_host::policy::dry_run::DryRun;
 use crate::plugin_host::policy::secrets::{self, REDACTED};
 use crate::routeros::{CallError, Cut, Limits, Request, Response, Row, RowObserver};
 
@@ -33,12 +35,41 @@ impl Host for CallState {
             options,
         )?;
         let command = request.command.clone();
+        if let Some(dry_run) = &self.dry_run
+            && !is_read_call(&command, request.args.iter().map(|(n, _)| n.as_str()))
+        {
+            return record(dry_run, request);
+        }
         let redact = !self.caller.show_secrets;
         match self.caller.router.call(request).await {
             Ok(response) => Ok(reply_of(response, redact)),
             Err(error) => Err(call_error_of(error, &command)),
         }
     }
+}
+
+/// Record a write of a dry run instead of sending it, and answer as the router would: an
+/// `add` gets its placeholder id as `ret`.
+fn record(dry_run: &DryRun, request: Request) -> Result<Reply, WitCallError> {
+    let args = request
+        .args
+        .into_iter()
+        .map(|(name, value)| (name, String::from_utf8_lossy(&value).into_owned()))
+        .collect();
+    let placeholder = dry_run
+        .record(&request.command, args)
+        .map_err(WitCallError::Denied)?;
+    let mut done = Row::new();
+    if let Some(id) = placeholder {
+        done = Row::from_pairs(&[(&b"ret"[..], id.as_bytes())]);
+    }
+    Ok(reply_of(
+        Response {
+            done,
+            ..Response::default()
+        },
+        false,
+    ))
 }
 
 /// Check and translate one call into a router [`Request`].

@@ -21,5 +21,6 @@ mod types;
 pub use config::PluginHostConfig;
 pub use host::PluginHost;
 pub use lifecycle::embedded::{BUNDLED, Bundled};
-pub use policy::access::is_read;
+pub use policy::access::{is_read, is_read_call};
+pub use policy::dry_run::{RecordedWrite, is_placeholder};
 pub use types::{Effect, LoadWarning, ProgressFn, ToolError, ToolInfo, ToolOutput};

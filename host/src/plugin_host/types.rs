@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::plugin_host::policy::dry_run::RecordedWrite;
+
 /// What a tool does to the router (mirrors the WIT `effect`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -44,6 +46,9 @@ pub struct ToolOutput {
     pub text: String,
     /// The same data as JSON (MCP `structuredContent`).
     pub structured: Option<Value>,
+    /// Writes the plugin attempted in a dry run (recorded, not sent), in order; empty when
+    /// the call only read or was not a dry run.
+    pub writes: Vec<RecordedWrite>,
 }
 
 /// Why a tool call did not produce an output.

@@ -14,6 +14,7 @@ use wasmtime::{Store, Trap, UpdateDeadline};
 use crate::plugin_host::lifecycle::bindings::PluginPre;
 use crate::plugin_host::lifecycle::bindings::guest_tools::{Manifest, Output};
 use crate::plugin_host::lifecycle::state::{CallState, Caller};
+use crate::plugin_host::policy::dry_run::DryRun;
 use crate::plugin_host::types::ProgressFn;
 
 /// Why an instance did not finish normally.
@@ -33,10 +34,17 @@ pub struct RunSpec {
     pub deadline: Instant,
     pub memory_limit: usize,
     pub progress: Option<ProgressFn>,
+    pub dry_run: Option<Arc<DryRun>>,
 }
 
 fn new_store(pre: &PluginPre<CallState>, spec: RunSpec) -> Store<CallState> {
-    let state = CallState::new(spec.caller, spec.deadline, spec.memory_limit, spec.progress);
+    let state = CallState::new(
+        spec.caller,
+        spec.deadline,
+        spec.memory_limit,
+        spec.progress,
+        spec.dry_run,
+    );
     let mut store = Store::new(pre.engine(), state);
     store.limiter(|state| &mut state.limiter);
     // Check the deadline at every epoch tick, yielding to tokio in between so a spinning

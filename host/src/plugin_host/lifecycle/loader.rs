@@ -267,6 +267,7 @@ pub async fn prepare(
         deadline: Instant::now() + cfg.deadline,
         memory_limit: cfg.memory_limit,
         progress: None,
+        dry_run: None,
     };
     let manifest = match tokio::time::timeout(cfg.deadline, instance::describe(&pre, spec)).await {
         Ok(Ok(manifest)) => manifest,

@@ -1,5 +1,6 @@
 //! What one plugin instance's `Store` holds: a WASI context with nothing granted, the memory
-//! limiter, and who is calling (for the permission check at the import).
+//! limiter, who is calling (for the permission check at the import) and, in a dry run, where
+//! its writes are recorded.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::plugin_host::lifecycle::guest_log::GuestLog;
+use crate::plugin_host::policy::dry_run::DryRun;
 use crate::plugin_host::types::ProgressFn;
 use crate::routeros::Router;
 
@@ -40,6 +42,8 @@ pub struct CallState {
     /// Set when the epoch callback stopped the guest at the deadline.
     pub deadline_hit: bool,
     pub progress: Option<ProgressFn>,
+    /// Set when the call is a dry run: writes are recorded here instead of sent.
+    pub dry_run: Option<Arc<DryRun>>,
 }
 
 impl CallState {
@@ -48,6 +52,7 @@ impl CallState {
         deadline: Instant,
         memory_limit: usize,
         progress: Option<ProgressFn>,
+        dry_run: Option<Arc<DryRun>>,
     ) -> Self {
         // Nothing granted: no preopens, env, args or network; stdin is empty; stdout and
         // stderr go to the log.
@@ -66,6 +71,7 @@ impl CallState {
             deadline,
             deadline_hit: false,
             progress,
+            dry_run,
         }
     }
 }

@@ -38,6 +38,12 @@ pub fn is_read(command: &str) -> bool {
     READ_VERBS.contains(&verb) || READ_COMMANDS.contains(&command)
 }
 
+/// Is this call a read: a read command that does not write its output to a file on the
+/// router (`/export file=…`, `print file=…` write one)?
+pub fn is_read_call<'n>(command: &str, mut arg_names: impl Iterator<Item = &'n str>) -> bool {
+    is_read(command) && !arg_names.any(|name| FILE_WRITING_ARGS.contains(&name))
+}
+
 /// Why a call was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {

@@ -1,0 +1,367 @@
+//! Applying an approved plan exactly: stop before the first write if an item changed since the
+//! plan; send the writes in order (placeholder ids replaced by the real ones), each recorded in
+//! the audit before it is sent and after; if the router refuses write k, undo writes 1..k−1;
+//! then read every affected item back.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::changes::inverse::undo;
+use crate::changes::items::{Item, Items};
+use crate::changes::menus::Menus;
+use crate::changes::plan::{Step, item_summary, quoted, shown, write_line};
+use crate::changes::store::AuditStore;
+use crate::plugin_host::policy::secrets::REDACTED;
+use crate::plugin_host::{RecordedWrite, is_placeholder};
+
+/// What applying needs.
+pub struct Applier<'a> {
+    pub items: Items<'a>,
+    pub menus: &'a Menus,
+    pub store: &'a AuditStore,
+    pub plan_id: &'a str,
+}
+
+/// How an apply ended.
+pub struct Applied {
+    /// Every write was sent and accepted.
+    pub ok: bool,
+    /// The final plan state: `applied`, `failed` or `refused` (nothing sent).
+    pub state: &'static str,
+    pub text: String,
+    pub structured: Value,
+}
+
+impl Applier<'_> {
+    fn router(&self) -> String {
+        self.items.router.target()
+    }
+
+    fn audit(&self, kind: &str, detail: Value) -> Result<(), String> {
+        self.store.record(
+            Some(self.plan_id),
+            &self.router(),
+            kind,
+            &detail.to_string(),
+        )
+    }
+
+    /// Fields of the targets that changed on the router since the plan; empty when none did.
+    pub async fn drift(&self, steps: &[Step]) -> Result<Vec<String>, String> {
+        let mut changed = Vec::new();
+        for step in steps {
+            let compared: Vec<String> = match self.menus.get(step.menu()) {
+                Some(menu) => menu.fields.iter().cloned().collect(),
+                None => {
+                    let mut names: Vec<String> =
+                        step.changes().into_iter().map(|(n, _)| n).collect();
+                    names.push("disabled".into());
+                    names
+                }
+            };
+            for target in &step.targets {
+                let Some(before) = &target.before else {
+                    continue;
+                };
+                let now = if target.id.is_empty() {
+                    Some(self.items.singleton(step.menu()).await?)
+                } else {
+                    self.items.find(step.menu(), &target.id).await?
+                };
+                let Some(now) = now else {
+                    changed.push(format!("{} {} was removed", step.menu(), target.id));
+                    continue;
+                };
+                for field in &compared {
+                    let (was, is) = (before.get(field), now.get(field));
+                    if was.is_some_and(|v| v == REDACTED) || was == is {
+                        continue;
+                    }
+                    changed.push(format!(
+                        "{} {}: {field} {} → {}",
+                        step.menu(),
+                        target.id,
+                        value_text(field, was),
+                        value_text(field, is)
+                    ));
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Apply `steps` (already claimed in the store). Never returns early once a write went out.
+    pub async fn apply(&self, steps: &[Step]) -> Applied {
+        match self.drift(steps).await {
+            Ok(changed) if changed.is_empty() => {}
+            Ok(changed) => {
+                let _ = self.audit("drift", json!({ "changed": changed }));
+                return refused(format!(
+                    "Nothing was sent: the router changed since the plan was made.\n- {}\nMake a new plan from the router as it is now.",
+                    changed.join("\n- ")
+                ));
+            }
+            Err(e) => {
+                return refused(format!(
+                    "Nothing was sent: could not check the items against the plan: {e}"
+                ));
+            }
+        }
+        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut sent: Vec<(usize, Option<String>)> = Vec::new();
+        let mut report = Vec::new();
+        let mut failure = None;
+        for (k, step) in steps.iter().enumerate() {
+            let write = substitute(&step.write, &ids);
+            let line = write_line(&write);
+            if let Err(e) = self.audit("sending", json!({ "step": k + 1, "write": line })) {
+                failure = Some((
+                    k,
+                    format!("not sent: the audit record could not be stored ({e})"),
+                ));
+                break;
+            }
+            match self.items.send(&write).await {
+                Ok(ret) => {
+                    let _ = self.audit("sent", json!({ "step": k + 1, "ret": ret }));
+                    if let (Some(placeholder), Some(id)) = (&step.write.placeholder, &ret) {
+                        ids.insert(placeholder.clone(), id.clone());
+                    }
+                    sent.push((k, ret));
+                }
+                Err(e) => {
+                    let _ = self.audit("refused", json!({ "step": k + 1, "error": e }));
+                    failure = Some((k, e));
+                    break;
+                }
+            }
+        }
+        if let Some((k, error)) = failure {
+            let reverted = self.revert(steps, &sent, &ids).await;
+            let text = format!(
+                "The change failed at write {} of {}: {}\n{error}\nWrites 1..{} were undone:\n{}",
+                k + 1,
+                steps.len(),
+                write_line(&substitute(&steps[k].write, &ids)),
+                k,
+                if reverted.is_empty() {
+                    "  (none had been sent)".to_string()
+                } else {
+                    reverted.join("\n")
+                }
+            );
+            return Applied {
+                ok: false,
+                state: "failed",
+                structured: json!({
+                    "state": "failed", "failed_write": k + 1, "error": error, "reverted": reverted
+                }),
+                text,
+            };
+        }
+        let mut writes = Vec::new();
+        for (k, step) in steps.iter().enumerate() {
+            let ret = sent.get(k).and_then(|(_, r)| r.clone());
+            let (line, items) = self.read_back(k, step, ret.as_deref(), &ids).await;
+            report.push(line);
+            writes.push(json!({
+                "command": step.write.command,
+                "ret": ret,
+                "items": items,
+            }));
+        }
+        Applied {
+            ok: true,
+            state: "applied",
+            text: format!(
+                "Applied {} write(s) to router {}; as the router now has them:\n{}",
+                steps.len(),
+                self.router(),
+                report.join("\n")
+            ),
+            structured: json!({ "state": "applied", "writes": writes }),
+        }
+    }
+
+    /// Undo the sent writes, last first; one line per undo write.
+    async fn revert(
+        &self,
+        steps: &[Step],
+        sent: &[(usize, Option<String>)],
+        ids: &HashMap<String, String>,
+    ) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (k, ret) in sent.iter().rev() {
+            let step = &steps[*k];
+            let undo_writes = undo(step, ret.as_deref(), self.menus);
+            if undo_writes.is_empty() {
+                lines.push(format!(
+                    "  {}. cannot be undone: {}",
+                    k + 1,
+                    step.irreversible.as_deref().unwrap_or("no inverse")
+                ));
+            }
+            for write in undo_writes {
+                let write = substitute(&without_redacted(write), ids);
+                let line = write_line(&write);
+                let _ = self.audit("reverting", json!({ "step": k + 1, "write": line }));
+                match self.items.send(&write).await {
+                    Ok(_) => {
+                        let _ = self.audit("reverted", json!({ "step": k + 1 }));
+                        lines.push(format!("  {}. undone: {line}", k + 1));
+                    }
+                    Err(e) => {
+                        let _ = self.audit("revert-failed", json!({ "step": k + 1, "error": e }));
+                        lines.push(format!("  {}. UNDO FAILED ({e}): {line}", k + 1));
+                    }
+                }
+            }
+        }
+        lines
+    }
+
+    /// Read back what step `k` touched: one report line and the items as JSON.
+    async fn read_back(
+        &self,
+        k: usize,
+        step: &Step,
+        ret: Option<&str>,
+        ids: &HashMap<String, String>,
+    ) -> (String, Value) {
+        let menu = step.menu();
+        let mut line = format!("{}. {}", k + 1, write_line(&substitute(&step.write, ids)));
+        let mut items = Vec::new();
+        if step.verb() == "add" {
+            if let Some(id) = ret {
+                let after = self.items.find(menu, id).await;
+                line.push_str(&format!("\n   added {id}: {}", after_text(&after)));
+                items.push(json!({ "id": id, "after": after.ok().flatten().map(redact_item) }));
+            }
+        }
+        for target in &step.targets {
+            let id = ids.get(&target.id).cloned().unwrap_or(target.id.clone());
+            let after = if step.verb() == "remove" {
+                Ok(None)
+            } else if id.is_empty() {
+                self.items.singleton(menu).await.map(Some)
+            } else {
+                self.items.find(menu, &id).await
+            };
+            let name = if id.is_empty() {
+                menu.to_string()
+            } else {
+                id.clone()
+            };
+            match (&target.before, &after) {
+                (_, Err(e)) => line.push_str(&format!("\n   {name}: could not read it back: {e}")),
+                (Some(before), Ok(None)) => line.push_str(&format!(
+                    "\n   {name} removed (was {})",
+                    item_summary(before)
+                )),
+                (Some(before), Ok(Some(now))) => {
+                    for (field, _) in step.changes() {
+                        line.push_str(&format!(
+                            "\n   {name}: {field} {} → {}",
+                            value_text(&field, before.get(&field)),
+                            value_text(&field, now.get(&field))
+                        ));
+                    }
+                }
+                (None, Ok(now)) => {
+                    line.push_str(&format!("\n   {name}: {}", after_text(&Ok(now.clone()))))
+                }
+            }
+            let _ = self.audit(
+                "read-back",
+                json!({ "step": k + 1, "id": name, "after": after.as_ref().ok().cloned().flatten().map(redact_item) }),
+            );
+            items.push(json!({
+                "id": name,
+                "before": target.before.clone().map(redact_item),
+                "after": after.ok().flatten().map(redact_item),
+            }));
+        }
+        (line, Value::Array(items))
+    }
+}
+
+fn refused(text: String) -> Applied {
+    Applied {
+        ok: false,
+        state: "refused",
+        structured: json!({ "state": "refused", "error": text }),
+        text,
+    }
+}
+
+fn after_text(after: &Result<Option<Item>, String>) -> String {
+    match after {
+        Ok(Some(item)) => item_summary(item),
+        Ok(None) => "not found on the router".into(),
+        Err(e) => format!("could not read it back: {e}"),
+    }
+}
+
+fn value_text(field: &str, value: Option<&String>) -> String {
+    value.map_or("(unset)".to_string(), |v| quoted(&shown(field, v)))
+}
+
+fn redact_item(item: Item) -> Item {
+    item.into_iter()
+        .map(|(n, v)| {
+            let v = shown(&n, &v);
+            (n, v)
+        })
+        .collect()
+}
+
+/// `write` with every placeholder id replaced by the real id, where known.
+pub fn substitute(write: &RecordedWrite, ids: &HashMap<String, String>) -> RecordedWrite {
+    let mut write = write.clone();
+    for (_, value) in write.args.iter_mut() {
+        if !value.contains("*PLAN") {
+            continue;
+        }
+        *value = value
+            .split(',')
+            .map(|part| {
+                if is_placeholder(part) {
+                    ids.get(part).map_or(part, String::as_str)
+                } else {
+                    part
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+    }
+    write
+}
+
+/// An undo write without redacted values (a secret the host never saw cannot be restored, and
+/// the marker must never be written).
+fn without_redacted(mut write: RecordedWrite) -> RecordedWrite {
+    write.args.retain(|(_, v)| v != REDACTED);
+    write
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_real_ids() {
+        let write = RecordedWrite {
+            command: "/ip/firewall/filter/move".into(),
+            args: vec![
+                ("numbers".into(), "*PLAN1,*3".into()),
+                ("destination".into(), "*PLAN2".into()),
+            ],
+            placeholder: None,
+        };
+        let ids = HashMap::from([("*PLAN1".to_string(), "*1F".to_string())]);
+        let done = substitute(&write, &ids);
+        assert_eq!(done.args[0].1, "*1F,*3");
+        assert_eq!(done.args[1].1, "*PLAN2", "unknown placeholders stay");
+    }
+}

@@ -1,0 +1,458 @@
+//! Change control: every write of every plugin is planned, confirmed, applied exactly and
+//! audited by the host, never by the plugin.
+//!
+//! A tool call under the write policy `confirm` or `allow` runs as a dry run (see
+//! [`crate::plugin_host::policy::dry_run`]). When it attempted writes, [`ChangeControl::plan`]
+//! reads the items they touch and stores a plan; the caller (the MCP handler or the terminal)
+//! gets the person's decision and hands it to [`ChangeControl::decide`]; an accepted plan is
+//! applied by `apply.rs` and reported from the router's read-back, not from the plugin's output.
+//! Without a way to ask the person, the plan waits under a single-use id for
+//! [`ChangeControl::apply`] (the `mikrotik_apply_plan` tool).
+//!
+//! - `menus.rs`: where writes can be undone exactly; `plan.rs`: plans and how they read;
+//! - `items.rs`: reading items and sending writes; `inverse.rs`: the writes that undo a write;
+//! - `apply.rs`: drift check, exact apply, undo on refusal, read-back; `store.rs`: SQLite audit.
+
+pub mod apply;
+pub mod inverse;
+pub mod items;
+pub mod menus;
+pub mod plan;
+pub mod store;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::plugin_host::RecordedWrite;
+use crate::routeros::Router;
+use apply::Applier;
+use items::Items;
+use menus::Menus;
+use plan::{Step, carries_secrets, item_summary, redacted, write_line};
+use store::{AuditStore, PlanRow, format_ms, now_ms};
+
+/// Name of the host's tool that applies a plan by id.
+pub const APPLY_TOOL: &str = "mikrotik_apply_plan";
+
+/// What the operator lets tools do to the router.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WritePolicy {
+    /// No writes at all (read-only).
+    Deny,
+    /// Every change is planned and a person confirms it.
+    Confirm,
+    /// Changes are planned, audited and applied without asking (unattended automation).
+    Allow,
+}
+
+impl WritePolicy {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "deny" => Ok(Self::Deny),
+            "confirm" => Ok(Self::Confirm),
+            "allow" => Ok(Self::Allow),
+            other => Err(format!(
+                "ROUTEROS_WRITES (--writes) must be deny, confirm or allow, not {other:?}"
+            )),
+        }
+    }
+}
+
+/// Who may apply a plan that waits under its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplyPlans {
+    /// The model, with `mikrotik_apply_plan`, after the person agreed in the conversation.
+    Model,
+    /// Only after `mcp-mikrotik plan approve ID` in a terminal.
+    Person,
+}
+
+impl ApplyPlans {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "model" => Ok(Self::Model),
+            "person" => Ok(Self::Person),
+            other => Err(format!(
+                "MCP_MIKROTIK_APPLY_PLANS (--apply-plans) must be model or person, not {other:?}"
+            )),
+        }
+    }
+}
+
+/// Settings of change control.
+#[derive(Clone, Debug)]
+pub struct ChangeConfig {
+    pub policy: WritePolicy,
+    pub apply_plans: ApplyPlans,
+    /// Where the audit database lives.
+    pub state_dir: PathBuf,
+    /// How long audit records are kept.
+    pub retention: Duration,
+    /// How long a plan waits for its approval.
+    pub plan_ttl: Duration,
+    /// Deadline of each command change control sends.
+    pub deadline: Duration,
+}
+
+impl ChangeConfig {
+    /// The default state directory: `<data dir>/mcp-mikrotik`.
+    pub fn default_state_dir() -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join("mcp-mikrotik"))
+    }
+}
+
+/// A tool result made by change control.
+#[derive(Clone, Debug)]
+pub struct ChangeResult {
+    pub text: String,
+    pub structured: Value,
+    pub is_error: bool,
+}
+
+/// A stored plan waiting for a decision.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    pub id: String,
+    /// The plan for a person to read.
+    pub text: String,
+    pub structured: Value,
+}
+
+/// A person's answer to a plan.
+#[derive(Clone, Debug)]
+pub enum Decision {
+    Accepted {
+        by: String,
+    },
+    Declined {
+        by: String,
+    },
+    Cancelled {
+        by: String,
+    },
+    /// Nobody could be asked: the plan waits under its id.
+    NotAsked,
+}
+
+/// Plans, decisions and applies for one router, with the audit store.
+pub struct ChangeControl {
+    cfg: ChangeConfig,
+    router: Arc<dyn Router>,
+    menus: Menus,
+    store: AuditStore,
+    /// Exact steps of plans whose writes carry secret values, which the store never holds.
+    exact: Mutex<HashMap<String, Vec<Step>>>,
+    /// For plan ids.
+    ids: AtomicU64,
+}
+
+impl ChangeControl {
+    /// Open the audit store and get ready to plan for `router`.
+    pub fn open(cfg: ChangeConfig, router: Arc<dyn Router>) -> Result<Self, String> {
+        let store = AuditStore::open(&cfg.state_dir, cfg.retention)?;
+        Ok(Self {
+            cfg,
+            router,
+            menus: Menus::bundled(),
+            store,
+            exact: Mutex::new(HashMap::new()),
+            ids: AtomicU64::new(0),
+        })
+    }
+
+    pub fn policy(&self) -> WritePolicy {
+        self.cfg.policy
+    }
+
+    pub fn store(&self) -> &AuditStore {
+        &self.store
+    }
+
+    fn items(&self) -> Items<'_> {
+        Items {
+            router: self.router.as_ref(),
+            deadline: self.cfg.deadline,
+        }
+    }
+
+    fn new_id(&self) -> String {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(self.ids.fetch_add(1, Ordering::Relaxed));
+        h.write_i64(now_ms());
+        h.write_u32(std::process::id());
+        format!("p{:016x}", h.finish())
+    }
+
+    /// Plan the writes a dry run of `tool` recorded: read the items they touch, store the plan.
+    pub async fn plan(&self, tool: &str, writes: Vec<RecordedWrite>) -> Result<Proposal, String> {
+        let secret = carries_secrets(&writes);
+        let steps = plan::steps(&self.items(), &self.menus, writes).await?;
+        let id = self.new_id();
+        let created = now_ms();
+        let expires = created + self.cfg.plan_ttl.as_millis() as i64;
+        let stored: Vec<Step> = steps.iter().map(redacted_step).collect();
+        let row = PlanRow {
+            id: id.clone(),
+            created_ms: created,
+            expires_ms: expires,
+            router: self.router.target(),
+            tool: tool.to_string(),
+            steps: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
+            state: "pending".into(),
+            decided_by: None,
+        };
+        let text = describe(&row, &stored);
+        self.store.insert_plan(
+            &row,
+            &json!({ "tool": tool, "writes": stored.len() }).to_string(),
+        )?;
+        if secret {
+            self.exact
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id.clone(), steps);
+        }
+        Ok(Proposal {
+            structured: plan_json(&row, &stored),
+            id,
+            text,
+        })
+    }
+
+    /// Act on the person's decision about a plan this process just made.
+    pub async fn decide(&self, proposal: &Proposal, decision: Decision) -> ChangeResult {
+        match decision {
+            Decision::Accepted { by } => self.apply_claimed(&proposal.id, &["pending"], &by).await,
+            Decision::Declined { by } => self.close(proposal, "declined", &by),
+            Decision::Cancelled { by } => self.close(proposal, "cancelled", &by),
+            Decision::NotAsked if self.cfg.policy == WritePolicy::Allow => {
+                self.apply_claimed(
+                    &proposal.id,
+                    &["pending"],
+                    "the write policy allow (--writes allow)",
+                )
+                .await
+            }
+            Decision::NotAsked => self.waiting(proposal),
+        }
+    }
+
+    /// Apply a waiting plan by id (the `mikrotik_apply_plan` tool).
+    pub async fn apply(&self, plan_id: &str, by: &str) -> ChangeResult {
+        let from: &[&str] = match self.cfg.apply_plans {
+            ApplyPlans::Model => &["pending", "approved"],
+            ApplyPlans::Person => &["approved"],
+        };
+        if self.cfg.apply_plans == ApplyPlans::Person
+            && let Ok(Some(row)) = self.store.plan(plan_id)
+            && row.state == "pending"
+        {
+            return error(format!(
+                "plan {plan_id} needs a person's approval first: run `mcp-mikrotik plan approve {plan_id}` in a terminal (this server runs with --apply-plans person). Nothing was sent."
+            ));
+        }
+        self.apply_claimed(plan_id, from, by).await
+    }
+
+    async fn apply_claimed(&self, plan_id: &str, from: &[&str], by: &str) -> ChangeResult {
+        let row = match self.store.transition(plan_id, from, "applying", by) {
+            Ok(row) => row,
+            Err(why) => return error(format!("{why}. Nothing was sent.")),
+        };
+        let target = self.router.target();
+        if row.router != target {
+            let _ = self.store.finish(plan_id, "refused");
+            return error(format!(
+                "plan {plan_id} was made for router {}, not {target}. Nothing was sent.",
+                row.router
+            ));
+        }
+        let exact = self
+            .exact
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(plan_id);
+        let steps = match exact {
+            Some(steps) => steps,
+            None => match serde_json::from_str::<Vec<Step>>(&row.steps) {
+                Ok(steps) if !carries_redacted(&steps) => steps,
+                Ok(_) => {
+                    let _ = self.store.finish(plan_id, "refused");
+                    return error(format!(
+                        "plan {plan_id} sets a secret value, which is never stored; apply it from the server process that made it, or make a new plan. Nothing was sent."
+                    ));
+                }
+                Err(e) => return error(format!("plan {plan_id} cannot be read: {e}")),
+            },
+        };
+        let _ = self.store.record(
+            Some(plan_id),
+            &target,
+            "accepted",
+            &json!({ "by": by }).to_string(),
+        );
+        let applier = Applier {
+            items: self.items(),
+            menus: &self.menus,
+            store: &self.store,
+            plan_id,
+        };
+        let applied = applier.apply(&steps).await;
+        let _ = self.store.finish(plan_id, applied.state);
+        let mut structured = applied.structured;
+        structured["plan_id"] = json!(plan_id);
+        structured["approved_by"] = json!(by);
+        ChangeResult {
+            text: format!("Plan {plan_id} (approved by {by}):\n{}", applied.text),
+            structured,
+            is_error: !applied.ok,
+        }
+    }
+
+    fn close(&self, proposal: &Proposal, state: &str, by: &str) -> ChangeResult {
+        self.exact
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&proposal.id);
+        if let Err(why) = self.store.transition(&proposal.id, &["pending"], state, by) {
+            return error(why);
+        }
+        let _ = self.store.record(
+            Some(&proposal.id),
+            &self.router.target(),
+            state,
+            &json!({ "by": by }).to_string(),
+        );
+        let mut structured = proposal.structured.clone();
+        structured["state"] = json!(state);
+        ChangeResult {
+            text: format!(
+                "The person {state} the change; nothing was sent to the router.\n\n{}",
+                proposal.text
+            ),
+            structured,
+            is_error: false,
+        }
+    }
+
+    fn waiting(&self, proposal: &Proposal) -> ChangeResult {
+        let how = match self.cfg.apply_plans {
+            ApplyPlans::Model => format!(
+                "Show this plan to the person. Only if they agree, call {APPLY_TOOL} with plan_id \"{}\".",
+                proposal.id
+            ),
+            ApplyPlans::Person => format!(
+                "A person must approve it in a terminal: `mcp-mikrotik plan approve {}`; then call {APPLY_TOOL} with plan_id \"{}\".",
+                proposal.id, proposal.id
+            ),
+        };
+        ChangeResult {
+            text: format!(
+                "Nothing has been sent to the router yet: this change needs a person's approval.\n\n{}\n\n{how}",
+                proposal.text
+            ),
+            structured: proposal.structured.clone(),
+            is_error: false,
+        }
+    }
+}
+
+/// A tool-level error of change control.
+fn error(text: String) -> ChangeResult {
+    ChangeResult {
+        structured: json!({ "state": "refused", "error": text }),
+        text,
+        is_error: true,
+    }
+}
+
+/// `step` with secret values replaced by the marker (the write's and the items').
+fn redacted_step(step: &Step) -> Step {
+    let mut step = step.clone();
+    step.write = redacted(&step.write);
+    for target in &mut step.targets {
+        if let Some(before) = &mut target.before {
+            for (name, value) in before.iter_mut() {
+                *value = plan::shown(name, value);
+            }
+        }
+    }
+    step
+}
+
+/// Whether a write of `steps` holds the redaction marker instead of a value.
+fn carries_redacted(steps: &[Step]) -> bool {
+    use crate::plugin_host::policy::secrets::REDACTED;
+    steps
+        .iter()
+        .any(|s| s.write.args.iter().any(|(_, v)| v == REDACTED))
+}
+
+/// The plan for a person: one numbered line per write, what it changes, and what cannot be
+/// undone.
+fn describe(row: &PlanRow, steps: &[Step]) -> String {
+    let mut text = format!(
+        "Plan {} — tool {}, router {}, {} write(s), valid until {}:",
+        row.id,
+        row.tool,
+        row.router,
+        steps.len(),
+        format_ms(row.expires_ms)
+    );
+    for (k, step) in steps.iter().enumerate() {
+        text.push_str(&format!("\n{}. {}", k + 1, write_line(&step.write)));
+        if let Some(placeholder) = &step.write.placeholder {
+            text.push_str(&format!(
+                "\n   adds a new item (called {placeholder} in this plan)"
+            ));
+        }
+        for target in &step.targets {
+            let Some(before) = &target.before else {
+                continue;
+            };
+            let name = if target.id.is_empty() {
+                step.menu().to_string()
+            } else {
+                target.id.clone()
+            };
+            text.push_str(&format!("\n   {name} now: {}", item_summary(before)));
+            for (field, after) in step.changes() {
+                text.push_str(&format!(
+                    "\n   {field}: {} → {}",
+                    before
+                        .get(&field)
+                        .map_or("(unset)".into(), |v| plan::quoted(v)),
+                    after.as_deref().map_or("(unset)".into(), plan::quoted)
+                ));
+            }
+        }
+        if let Some(why) = &step.irreversible {
+            text.push_str(&format!("\n   IRREVERSIBLE: {why}"));
+        }
+    }
+    text
+}
+
+/// The plan as structured content.
+fn plan_json(row: &PlanRow, steps: &[Step]) -> Value {
+    json!({
+        "plan_id": row.id,
+        "state": "pending",
+        "router": row.router,
+        "tool": row.tool,
+        "expires_at": format_ms(row.expires_ms),
+        "writes": steps.iter().map(|s| json!({
+            "command": s.write.command,
+            "line": write_line(&s.write),
+            "items": s.targets.iter().map(|t| json!({ "id": t.id, "before": t.before })).collect::<Vec<_>>(),
+            "irreversible": s.irreversible,
+        })).collect::<Vec<_>>(),
+        "irreversible": steps.iter().filter(|s| s.irreversible.is_some()).count(),
+    })
+}
