@@ -13,15 +13,19 @@
 //! ```
 
 mod dispatch;
+mod duration;
 mod edit;
 mod faults;
 mod fields;
+mod firewall_gate;
 mod login;
 mod print;
 mod query;
 mod reply;
 mod rng;
 mod row;
+mod scheduler;
+mod script;
 mod server;
 mod session;
 mod state;
@@ -34,6 +38,7 @@ pub use login::md5_response;
 
 use anyhow::Context;
 use dispatch::Ctx;
+use firewall_gate::Gate;
 use login::LoginPolicy;
 use session::SessionConfig;
 use state::SharedState;
@@ -105,9 +110,10 @@ impl Sim {
     /// Bind the listeners and start serving.
     pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         let state = SharedState::new(&cfg);
-        let session = SessionConfig {
+        let rules = state.lock().gate.subscribe();
+        let mut session = SessionConfig {
             ctx: Ctx {
-                state,
+                state: state.clone(),
                 send_empty: cfg.send_empty && !cfg.ros6,
             },
             login: LoginPolicy {
@@ -116,15 +122,17 @@ impl Sim {
                 legacy: cfg.legacy_login,
                 faults: cfg.faults.clone(),
             },
+            gate: Gate::new(rules.clone(), 0),
         };
         let listener = TcpListener::bind(cfg.listen)
             .await
             .with_context(|| format!("the simulated router cannot listen on {}", cfg.listen))?;
         let addr = listener.local_addr()?;
-        let mut tasks = vec![tokio::spawn(server::accept_plain(
-            listener,
-            session.clone(),
-        ))];
+        session.gate = Gate::new(rules.clone(), addr.port());
+        let mut tasks = vec![
+            tokio::spawn(server::accept_plain(listener, session.clone())),
+            tokio::spawn(scheduler::run(state.clone())),
+        ];
         let (mut tls_addr, mut cert_pem, mut fingerprint) = (None, None, None);
         if let Some(tls_listen) = cfg.tls_listen {
             let cert = tls::generate()?;
@@ -132,6 +140,7 @@ impl Sim {
                 format!("the simulated router cannot listen for TLS on {tls_listen}")
             })?;
             tls_addr = Some(listener.local_addr()?);
+            session.gate = Gate::new(rules, listener.local_addr()?.port());
             cert_pem = Some(cert.pem);
             fingerprint = Some(cert.fingerprint);
             tasks.push(tokio::spawn(server::accept_tls(

@@ -1,9 +1,15 @@
 //! One API connection: read sentences, log in, run each command as its own task (replies of
 //! different tags may interleave), `/cancel` running commands, `/quit`, and apply faults.
 //! A single writer task serialises reply batches onto the socket.
+//!
+//! The router's firewall (see `firewall_gate.rs`) acts like on a real router: while new
+//! connections are dropped, a connection that just opened is not read at all (as if its SYN
+//! went unanswered; once the rule goes, it carries on); while packets of established
+//! connections are dropped, what arrives is swallowed unanswered (like [`Fault::Silent`]).
 
 use super::dispatch::{self, Ctx};
 use super::faults::Fault;
+use super::firewall_gate::{Conn, Gate};
 use super::login::{LoginOutcome, LoginPolicy, LoginState};
 use super::reply::{Closed, Out, ReplySink};
 use super::rng::Rng;
@@ -23,6 +29,8 @@ use tokio::task::JoinHandle;
 pub struct SessionConfig {
     pub ctx: Ctx,
     pub login: LoginPolicy,
+    /// The firewall as this listener sees it.
+    pub gate: Gate,
 }
 
 /// A command task still running.
@@ -76,6 +84,15 @@ impl Registry {
     }
 }
 
+/// Aborts a connection's commands when the connection's task ends, even when it is aborted.
+struct AbortOnDrop(Registry);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort_all();
+    }
+}
+
 /// Serve one connection until it closes.
 pub async fn serve<S>(stream: S, cfg: SessionConfig)
 where
@@ -84,6 +101,7 @@ where
     let (rd, wr) = tokio::io::split(stream);
     let (tx, rx) = mpsc::channel::<Out>(16);
     let registry = Registry::default();
+    let _commands = AbortOnDrop(registry.clone());
     let mut writer = tokio::spawn(write_loop(wr, rx));
     tokio::select! {
         _ = &mut writer => {}
@@ -125,6 +143,8 @@ async fn read_loop<R: AsyncRead>(
     cfg: SessionConfig,
 ) {
     tokio::pin!(rd);
+    let mut gate = cfg.gate.clone();
+    gate.wait_until_open(Conn::New).await;
     let mut buf = BytesMut::with_capacity(8 * 1024);
     let mut decoder = SentenceDecoder::default();
     let mut login = LoginState::default();
@@ -140,7 +160,8 @@ async fn read_loop<R: AsyncRead>(
             let Some(cmd) = Command::parse(words) else {
                 continue;
             };
-            if cfg.login.faults.current() == Some(Fault::Silent) {
+            if cfg.login.faults.current() == Some(Fault::Silent) || !gate.allows(Conn::Established)
+            {
                 continue;
             }
             let next = if logged_in {
