@@ -3,6 +3,19 @@
 //! injection and generated scale (routes, leases). Third-party RouterOS clients work
 //! against it unchanged; it is what tests, benchmarks, demos and plugin authors talk to.
 //!
+//! What a host needs for safe changes works as on a real router:
+//! - ordered menus (firewall filter/nat/mangle/raw, DNS static, bridge ports) take
+//!   `add place-before=<id>` and `move =numbers= [=destination=]`; `unset` clears a list of
+//!   fields (`edit.rs`);
+//! - `/system/clock` follows real time (UTC); `/system/script` stores scripts and `run`s them
+//!   with an interpreter for a subset of the RouterOS script language (`script/`), whose
+//!   `:log` lines land in `/log`;
+//! - `/system/scheduler` entries run by the clock in a background task of the sim, whether
+//!   or not anyone can reach the API (`scheduler.rs`);
+//! - `/ip/firewall/filter` input rules that drop the API cut it off like on a router: no
+//!   answer to new connections, or to established ones too when the drop comes before the
+//!   accept of established connections (`firewall_gate.rs`, `session.rs`).
+//!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
 //! use routeros::sim::{Sim, SimConfig};
@@ -103,6 +116,9 @@ pub struct SimHandle {
     cert_pem: Option<String>,
     fingerprint: Option<String>,
     faults: Faults,
+    /// The router's state (tests check that shutdown leaves nothing holding it).
+    #[cfg(test)]
+    state: SharedState,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -155,6 +171,8 @@ impl Sim {
             cert_pem,
             fingerprint,
             faults: cfg.faults,
+            #[cfg(test)]
+            state,
             tasks,
         })
     }
@@ -181,7 +199,7 @@ impl SimHandle {
     pub fn faults(&self) -> &Faults {
         &self.faults
     }
-    /// Stop listening and close every connection.
+    /// Stop listening, close every connection and stop the scheduler and the scripts it runs.
     pub async fn shutdown(mut self) {
         for t in self.tasks.drain(..) {
             t.abort();
@@ -237,4 +255,54 @@ async fn wait_for_stop() {
 #[cfg(not(unix))]
 async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Client, ClientConfig, Request};
+    use std::time::{Duration, Instant};
+
+    #[tokio::test]
+    async fn shutdown_leaves_no_task_behind() {
+        let sim = Sim::start(SimConfig::default()).await.unwrap();
+        let client = Client::new(ClientConfig::new(
+            "127.0.0.1",
+            sim.addr().port(),
+            "admin",
+            "",
+        ))
+        .unwrap();
+        for (command, args) in [
+            (
+                "/system/script/add",
+                [("name", "slow"), ("source", ":delay 1m")],
+            ),
+            (
+                "/system/scheduler/add",
+                [("interval", "1s"), ("on-event", "slow")],
+            ),
+        ] {
+            let mut r = Request::new(command);
+            for (n, v) in args {
+                r = r.arg(n, v);
+            }
+            client.call(r).await.unwrap();
+        }
+        // A script run by a connection and one run by the scheduler are both waiting.
+        let running = tokio::spawn(async move {
+            let run = Request::new("/system/script/run").arg("number", "slow");
+            client.call(run).await
+        });
+        tokio::time::sleep(Duration::from_millis(1_300)).await;
+        assert!(!running.is_finished());
+        let state = sim.state.downgrade();
+        sim.shutdown().await;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while state.strong_count() > 0 {
+            assert!(Instant::now() < deadline, "a task still holds the router");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        running.abort();
+    }
 }

@@ -61,6 +61,12 @@ impl SharedState {
         Self(Arc::new(Mutex::new(State::seed(cfg))))
     }
 
+    /// A reference that does not keep the state alive (to see that nothing else does).
+    #[cfg(test)]
+    pub fn downgrade(&self) -> std::sync::Weak<Mutex<State>> {
+        Arc::downgrade(&self.0)
+    }
+
     /// Lock the state (a panic elsewhere never makes it unusable).
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
@@ -185,25 +191,9 @@ pub(super) fn unescape(v: &str) -> Vec<u8> {
     out
 }
 
-/// RouterOS duration text: `1w2d3h4m5s` (zero parts left out; `0s` for zero).
-pub fn format_duration(mut secs: u64) -> String {
-    if secs == 0 {
-        return "0s".into();
-    }
-    let mut s = String::new();
-    for (unit, size) in [
-        ("w", 604_800),
-        ("d", 86_400),
-        ("h", 3_600),
-        ("m", 60),
-        ("s", 1),
-    ] {
-        if secs >= size {
-            s.push_str(&format!("{}{unit}", secs / size));
-            secs %= size;
-        }
-    }
-    s
+/// RouterOS duration text of whole seconds: `1w2d3h4m5s` (zero parts left out; `0s` for zero).
+pub fn format_duration(secs: u64) -> String {
+    super::duration::format(std::time::Duration::from_secs(secs))
 }
 
 #[cfg(test)]
