@@ -95,10 +95,10 @@ async fn log_lines(client: &Client, topics: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a fresh connection logs in and answers within 500 ms.
+/// Whether a fresh connection logs in and answers within 300 ms.
 async fn api_answers(sim: &SimHandle) -> bool {
-    client_within(sim, 500)
-        .call(request("/system/identity/print", &[], 500))
+    client_within(sim, 300)
+        .call(request("/system/identity/print", &[], 300))
         .await
         .is_ok()
 }
@@ -197,9 +197,10 @@ async fn the_router_reverts_an_unconfirmed_change_that_cut_the_api() {
     let armed = Instant::now();
     assert_eq!(make_change(&c).await, cut);
 
-    // Cut off: the open session gets no answer and a new one cannot log in.
+    // Cut off: the open session gets no answer and a new one cannot log in (checked well
+    // within the second before the revert can run).
     let err = c
-        .call(request("/system/identity/print", &[], 300))
+        .call(request("/system/identity/print", &[], 250))
         .await
         .unwrap_err();
     assert!(matches!(err, CallError::Timeout { .. }), "{err:?}");
@@ -213,7 +214,8 @@ async fn the_router_reverts_an_unconfirmed_change_that_cut_the_api() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(armed.elapsed() >= Duration::from_millis(1_900));
+    // On the router clock's second: one interval after the second it was added in.
+    assert!(armed.elapsed() >= Duration::from_millis(1_000));
 
     // A new connection logs in and works; everything is as the script left it.
     let c = client_within(&sim, 5_000);

@@ -88,7 +88,7 @@ async fn a_scheduled_revert_reopens_the_api_and_cleans_up() {
         "/system/scheduler/add",
         &[
             ("name", "revert-1"),
-            ("interval", "2s"),
+            ("interval", "3s"),
             ("on-event", "revert-1"),
         ],
     )
@@ -129,12 +129,13 @@ async fn a_scheduled_revert_reopens_the_api_and_cleans_up() {
     // The router reverts on its own: the API answers again within about one interval.
     while !api_answers(&sim).await {
         assert!(
-            armed.elapsed() < Duration::from_secs(5),
+            armed.elapsed() < Duration::from_secs(6),
             "the API is still cut off"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(armed.elapsed() >= Duration::from_millis(1_900));
+    // It runs on the router clock's second: one interval after the second it was added in.
+    assert!(armed.elapsed() >= Duration::from_millis(2_000));
 
     let c = client_for(&sim);
     let rules = call(&c, "/ip/firewall/filter/print", &[]).await.rows;
@@ -262,12 +263,26 @@ async fn scheduler_entries_print_like_routeros_and_run_source() {
     assert_eq!(text(&rows[2], "interval"), "0s");
     assert!(rows[2].get("next-run").is_none());
 
-    tokio::time::sleep(Duration::from_millis(1_400)).await;
-    let rows = call(&c, "/system/scheduler/print", &[]).await.rows;
+    let rows = loop {
+        let rows = call(&c, "/system/scheduler/print", &[]).await.rows;
+        if text(&rows[0], "run-count") != "0" {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(text(&rows[0], "run-count"), "1");
+    assert_eq!(text(&rows[1], "run-count"), "0");
     assert_eq!(text(&rows[2], "run-count"), "0");
-    let log = call(&c, "/log/print", &[]).await.rows;
-    assert!(log.iter().any(|r| text(r, "message") == "tick ran"));
+    // The run is counted as it starts; its line follows.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let log = call(&c, "/log/print", &[]).await.rows;
+        if log.iter().any(|r| text(r, "message") == "tick ran") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the entry's line is missing");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     for (field, value) in [
         ("interval", "soon"),
@@ -302,14 +317,18 @@ async fn a_failing_scheduled_script_is_logged() {
         ],
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(1_400)).await;
-    let log = call(&c, "/log/print", &[]).await.rows;
-    let line = log
-        .iter()
-        .find(|r| text(r, "topics") == "script,error")
-        .expect("an error line");
+    let line = loop {
+        let log = call(&c, "/log/print", &[]).await.rows;
+        if let Some(line) = log
+            .into_iter()
+            .find(|r| text(r, "topics") == "script,error")
+        {
+            break line;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(
-        text(line, "message"),
+        text(&line, "message"),
         "executing script from scheduler (broken) failed, please check it manually: \
          no such item (line 1)"
     );

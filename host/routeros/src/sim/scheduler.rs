@@ -2,10 +2,12 @@
 //! task of the sim that runs them by the router's clock.
 //!
 //! An enabled entry runs its `on-event` (the name of a `/system/script`, or script source)
-//! every `interval`, the first time one interval after it was added or enabled (or its timing
-//! changed). An entry whose `start-date`/`start-time` lie in the future runs first at that
-//! moment, then every interval; with interval 0 it runs once then. Otherwise an interval-0
-//! entry (and a `startup` one, since the sim never reboots) does not run on its own.
+//! at `start-date`/`start-time` and then every `interval` after it, as RouterOS does: an
+//! entry whose start lies in the past runs at the next such moment (`start-time=00:00:00
+//! interval=1d` runs at midnight); a new entry starts the second it is added (so its first
+//! run comes one interval later, give or take the part of a second that had passed). With
+//! interval 0 an entry runs once at a start in the future, otherwise never on its own; a
+//! `startup` entry (the sim never reboots) runs one interval after it was added or enabled.
 //! `run-count` counts runs; `next-run` shows the next one (absent when there is none).
 //! Runs go on whatever happens to the API, and end when the sim shuts down.
 
@@ -14,11 +16,11 @@ use super::edit::{Refusal, refuse};
 use super::row::FlatRow;
 use super::script;
 use super::state::log;
-use super::state::system::{civil, unix_now};
+use super::state::system::civil;
 use super::state::{SharedState, State};
 use super::table::{Table, parse_id};
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::task::JoinSet;
 
 /// How often the task looks for entries that are due.
@@ -71,14 +73,23 @@ fn date_days(text: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// The entry's explicit start as Unix seconds (`None` for `startup` or no start).
-fn start_unix(row: &FlatRow) -> Option<u64> {
+/// The entry's explicit start as time since the Unix epoch (`None` for `startup` or no
+/// start).
+fn start_unix(row: &FlatRow) -> Option<Duration> {
     let days = date_days(&row.get_str("start-date")?)?;
     let secs = time_of_day(&row.get_str("start-time")?)?;
-    u64::try_from(days)
+    let secs = u64::try_from(days)
         .ok()?
         .checked_mul(86_400)?
-        .checked_add(secs)
+        .checked_add(secs)?;
+    Some(Duration::from_secs(secs))
+}
+
+/// The router's clock: time since the Unix epoch (zero if the host clock is before it).
+fn wall_now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 fn interval_of(row: &FlatRow) -> Duration {
@@ -98,7 +109,7 @@ pub fn check(t: &Table, row: &mut FlatRow, added: bool) -> Result<(), Refusal> {
     let interval = row.get_str("interval").unwrap_or_default();
     let interval = duration::parse(&interval).ok_or_else(|| bad("interval"))?;
     row.set(b"interval", duration::format(interval).as_bytes());
-    let (today, now) = civil(unix_now());
+    let (today, now) = civil(wall_now().as_secs());
     let time = row.get_str("start-time").unwrap_or_default();
     match time.as_str() {
         "" if added => row.set(b"start-time", now.as_bytes()),
@@ -125,26 +136,38 @@ fn timing_key(row: &FlatRow) -> String {
         .join("|")
 }
 
-/// When a newly (re)timed entry runs first.
-fn first_due(row: &FlatRow, now: Instant, wall: u64) -> Option<Instant> {
+/// When a newly (re)timed entry runs first: at its start when that is still to come, else
+/// at the next whole number of intervals after it (one interval from now without a start).
+/// `now` and `wall` are the same moment on the monotonic and the router's clock.
+fn first_due(row: &FlatRow, now: Instant, wall: Duration) -> Option<Instant> {
     if row.get(b"disabled") == Some(b"true") {
         return None;
     }
-    if let Some(start) = start_unix(row).filter(|s| *s > wall) {
-        return now.checked_add(Duration::from_secs(start - wall));
+    let start = start_unix(row);
+    if let Some(start) = start.filter(|s| *s > wall) {
+        return now.checked_add(start - wall);
     }
     let interval = interval_of(row);
-    (!interval.is_zero())
-        .then(|| now.checked_add(interval))
-        .flatten()
+    if interval.is_zero() {
+        return None;
+    }
+    let wait = match start {
+        Some(start) => {
+            let (past, every) = ((wall - start).as_nanos(), interval.as_nanos());
+            let into_period = u64::try_from(past % every).ok()?;
+            interval.checked_sub(Duration::from_nanos(into_period))?
+        }
+        None => interval,
+    };
+    now.checked_add(wait)
 }
 
 /// Show `due` as the entry's `next-run` (or no `next-run`).
-fn show_next_run(row: &mut FlatRow, due: Option<Instant>, now: Instant, wall: u64) {
+fn show_next_run(row: &mut FlatRow, due: Option<Instant>, now: Instant, wall: Duration) {
     match due {
         Some(due) => {
-            let secs = wall.saturating_add(due.saturating_duration_since(now).as_secs());
-            let (date, time) = civil(secs);
+            let at = wall.saturating_add(due.saturating_duration_since(now));
+            let (date, time) = civil(at.as_secs());
             row.set(b"next-run", format!("{date} {time}").as_bytes());
         }
         None => row.remove(b"next-run"),
@@ -154,10 +177,10 @@ fn show_next_run(row: &mut FlatRow, due: Option<Instant>, now: Instant, wall: u6
 /// Bring the timers in line with the entries: new, re-timed, enabled or disabled entries get
 /// a fresh timer; removed ones lose theirs.
 pub fn arm(st: &mut State) {
-    arm_at(st, Instant::now(), unix_now());
+    arm_at(st, Instant::now(), wall_now());
 }
 
-fn arm_at(st: &mut State, now: Instant, wall: u64) {
+fn arm_at(st: &mut State, now: Instant, wall: Duration) {
     let Some(t) = st.tables.get_mut(MENU) else {
         st.timers.0.clear();
         return;
@@ -187,7 +210,7 @@ struct Job {
 }
 
 /// The entries due at `now`: counted, given their next time, and returned as jobs.
-fn take_due(st: &mut State, now: Instant, wall: u64) -> Vec<Job> {
+fn take_due(st: &mut State, now: Instant, wall: Duration) -> Vec<Job> {
     arm_at(st, now, wall);
     let mut jobs = Vec::new();
     let Some(t) = st.tables.get_mut(MENU) else {
@@ -256,7 +279,7 @@ pub async fn run(state: SharedState) {
     loop {
         tokio::select! {
             _ = tick.tick() => {
-                let jobs = take_due(&mut state.lock(), Instant::now(), unix_now());
+                let jobs = take_due(&mut state.lock(), Instant::now(), wall_now());
                 for job in jobs {
                     runs.spawn(run_job(state.clone(), job));
                 }
@@ -314,20 +337,39 @@ mod tests {
         assert_eq!(time_of_day("123:00:00"), None);
     }
 
+    /// A start at `wall` as `start-date`/`start-time`.
+    fn starting(wall: Duration) -> [(&'static str, String); 2] {
+        let (date, time) = civil(wall.as_secs());
+        [("start-date", date), ("start-time", time)]
+    }
+
     #[test]
-    fn entries_run_every_interval_from_when_they_are_added() {
+    fn entries_run_every_interval_from_their_start() {
         let mut st = State::seed(&SimConfig::default());
+        // The same moment on both clocks, on a whole second as a stamped start-time is.
+        let (t0, wall0) = (Instant::now(), Duration::from_secs(wall_now().as_secs()));
+        let at = |s: f64| {
+            let d = Duration::from_secs_f64(s);
+            (t0 + d, wall0 + d)
+        };
+        let [(_, date), (_, time)] = starting(wall0);
         let t = st.tables.get_mut(MENU).unwrap();
-        let every = entry(&[("name", "every"), ("interval", "2s"), ("on-event", "a")]);
-        t.insert(every);
+        let every = [
+            ("name", "every"),
+            ("interval", "2s"),
+            ("on-event", "a"),
+            ("start-date", &date),
+            ("start-time", &time),
+        ];
+        t.insert(entry(&every));
         t.insert(entry(&[("name", "never"), ("on-event", "b")]));
         t.insert(entry(&[
             ("name", "later"),
             ("start-date", "2999-01-01"),
             ("on-event", "c"),
         ]));
-        let (t0, wall) = (Instant::now(), unix_now());
-        assert!(take_due(&mut st, t0, wall).is_empty());
+        let (now, wall) = at(0.0);
+        assert!(take_due(&mut st, now, wall).is_empty());
         let rows = &st.tables[MENU].items;
         assert!(rows[0].has(b"next-run") && !rows[1].has(b"next-run"));
         assert!(
@@ -336,28 +378,69 @@ mod tests {
                 .unwrap()
                 .starts_with("2999-01-01 ")
         );
-        let at = |s: f64| t0 + Duration::from_secs_f64(s);
-        assert!(take_due(&mut st, at(1.9), wall).is_empty());
-        let jobs = take_due(&mut st, at(2.0), wall);
+        let due = |st: &mut State, s: f64| {
+            let (now, wall) = at(s);
+            take_due(st, now, wall)
+        };
+        assert!(due(&mut st, 1.9).is_empty());
+        let jobs = due(&mut st, 2.0);
         assert_eq!(jobs.len(), 1);
         assert_eq!(
             (jobs[0].name.as_str(), &jobs[0].on_event[..]),
             ("every", &b"a"[..])
         );
-        assert!(take_due(&mut st, at(3.9), wall).is_empty());
-        assert_eq!(take_due(&mut st, at(4.0), wall).len(), 1);
+        assert!(due(&mut st, 3.9).is_empty());
+        assert_eq!(due(&mut st, 4.0).len(), 1);
         assert_eq!(st.tables[MENU].items[0].get_str("run-count").unwrap(), "2");
-        // Disabled: no runs, no next-run; enabled again: one interval from then.
+        // Disabled: no runs, no next-run; enabled again: on the start's beat, not from then.
         st.tables.get_mut(MENU).unwrap().items[0].set(b"disabled", b"true");
-        assert!(take_due(&mut st, at(9.0), wall).is_empty());
+        assert!(due(&mut st, 9.0).is_empty());
         assert!(!st.tables[MENU].items[0].has(b"next-run"));
         st.tables.get_mut(MENU).unwrap().items[0].set(b"disabled", b"false");
-        assert!(take_due(&mut st, at(10.0), wall).is_empty());
-        assert!(take_due(&mut st, at(11.9), wall).is_empty());
-        assert_eq!(take_due(&mut st, at(12.0), wall).len(), 1);
+        assert!(due(&mut st, 10.5).is_empty());
+        assert!(due(&mut st, 11.9).is_empty());
+        assert_eq!(due(&mut st, 12.0).len(), 1);
         // Removed: its timer goes.
         st.tables.get_mut(MENU).unwrap().items.remove(0);
-        take_due(&mut st, at(20.0), wall);
+        due(&mut st, 20.0);
         assert_eq!(st.timers.0.len(), 2);
+    }
+
+    #[test]
+    fn a_past_start_sets_the_beat() {
+        let now = Instant::now();
+        let wall = Duration::from_secs(1_741_694_344);
+        let midnight = Duration::from_secs(1_741_694_344 / 86_400 * 86_400);
+        let [(_, date), _] = starting(midnight);
+        let daily = entry(&[
+            ("interval", "1d"),
+            ("start-date", &date),
+            ("start-time", "00:00:00"),
+        ]);
+        let next = first_due(&daily, now, wall).unwrap();
+        assert_eq!(next - now, midnight + Duration::from_secs(86_400) - wall);
+        let hourly = entry(&[
+            ("interval", "1h"),
+            ("start-date", "2025-03-11"),
+            ("start-time", "10:00:00"),
+        ]);
+        // 11:59:04.5 → 12:00:00.
+        let half = Duration::from_millis(500);
+        let next = first_due(&hourly, now, wall + half).unwrap();
+        assert_eq!(next - now, Duration::from_secs(56) - half);
+        let mut future = hourly.clone();
+        future.set(b"start-time", b"12:30:00");
+        let next = first_due(&future, now, wall).unwrap();
+        assert_eq!(next - now, Duration::from_secs(30 * 60 + 56));
+        future.set(b"interval", b"0s");
+        assert!(first_due(&future, now, wall).is_some());
+        future.set(b"start-time", b"11:00:00");
+        assert!(first_due(&future, now, wall).is_none());
+        let mut startup = hourly;
+        startup.set(b"start-time", b"startup");
+        assert_eq!(
+            first_due(&startup, now, wall).unwrap() - now,
+            Duration::from_secs(3600)
+        );
     }
 }
