@@ -64,6 +64,25 @@ impl Cond {
     }
 }
 
+/// The field a `[find]` condition tests; other operators (`~`, `<`, `or`, …) are refused
+/// rather than matching nothing.
+fn condition_field(name: String, line: u32) -> Result<String, ScriptError> {
+    let plain = !name.is_empty()
+        && name != "or"
+        && name != "not"
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if plain {
+        Ok(name)
+    } else {
+        Err(ScriptError::runtime(
+            format!("unsupported find condition {name}"),
+            line,
+        ))
+    }
+}
+
 /// Argument names of the positional values of each verb, in order.
 fn positional_names(verb: &str, singleton: bool) -> &'static [&'static str] {
     match verb {
@@ -347,6 +366,7 @@ impl<'s> Exec<'s> {
                         Some(n) => (n.to_string(), true),
                         None => (name.clone(), false),
                     };
+                    let name = condition_field(name, line)?;
                     conds.push(Cond::Equals {
                         name,
                         value,
@@ -363,6 +383,7 @@ impl<'s> Exec<'s> {
                         Some(n) => (n.to_string(), true),
                         None => (text, false),
                     };
+                    let name = condition_field(name, line)?;
                     conds.push(Cond::Flag { name, negated });
                 }
             }
@@ -378,153 +399,5 @@ impl<'s> Exec<'s> {
             .filter_map(|r| r.get(b".id"))
             .collect();
         Ok(ids.join(&b';'))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{run_source, run_stored};
-    use crate::sim::SimConfig;
-    use crate::sim::state::SharedState;
-
-    fn sim() -> SharedState {
-        SharedState::new(&SimConfig::default())
-    }
-
-    fn comments(state: &SharedState, menu: &str) -> Vec<String> {
-        state.lock().tables[menu]
-            .items
-            .iter()
-            .map(|r| r.get_str("comment").unwrap_or_default())
-            .collect()
-    }
-
-    fn last_log(state: &SharedState) -> (String, String) {
-        let st = state.lock();
-        let r = st.tables["/log"].items.last().unwrap();
-        (r.get_str("topics").unwrap(), r.get_str("message").unwrap())
-    }
-
-    #[tokio::test]
-    async fn console_paths_and_current_menu() {
-        let s = sim();
-        let src = b"/ip firewall filter add chain=forward action=drop comment=\"one\"\n\
-            /ip/firewall/nat\n\
-            add chain=srcnat action=masquerade comment=two place-before=*1\n\
-            ../filter add chain=input comment=three\n\
-            /system identity set name=\"sim\\_x\"";
-        run_source(&s, src).await.unwrap();
-        assert_eq!(comments(&s, "/ip/firewall/filter").last().unwrap(), "three");
-        assert!(comments(&s, "/ip/firewall/filter").contains(&"one".to_string()));
-        assert_eq!(comments(&s, "/ip/firewall/nat")[0], "two");
-        let name = s.lock().tables["/system/identity"].items[0].get_str("name");
-        assert_eq!(name.unwrap(), "sim x");
-    }
-
-    #[tokio::test]
-    async fn find_selects_and_positional_numbers_work() {
-        let s = sim();
-        let src = br#"
-            /ip firewall filter
-            add chain=input action=drop comment="cut"
-            add chain=input action=drop comment="cut"
-            disable [find comment="cut"]
-            set [find where comment="cut" and disabled] comment=gone
-            remove [find comment=nothing]
-            :local id [find .id=*1]
-            unset $id value-name=comment
-            move *2 *1
-        "#;
-        run_source(&s, src).await.unwrap();
-        let c = comments(&s, "/ip/firewall/filter");
-        assert_eq!(c[0], "defconf: drop invalid");
-        assert_eq!(c[1], "");
-        assert_eq!(c.iter().filter(|c| *c == "gone").count(), 2);
-        let st = s.lock();
-        let t = &st.tables["/ip/firewall/filter"];
-        assert!(
-            t.items
-                .iter()
-                .all(|r| r.get_str("comment").as_deref() != Some("cut"))
-        );
-        assert!(!t.items[1].has(b"comment"));
-    }
-
-    #[tokio::test]
-    async fn log_variables_and_errors() {
-        let s = sim();
-        let src = b":global who \"sched\"\n:local n 3\n:log warning \"run $n by $who$nobody\"";
-        run_source(&s, src).await.unwrap();
-        assert_eq!(
-            last_log(&s),
-            ("script,warning".to_string(), "run 3 by sched".to_string())
-        );
-        assert_eq!(s.lock().globals["who"], b"sched");
-
-        let e = run_source(&s, b"/ip firewall filter\n\nremove *999\n:log info after")
-            .await
-            .unwrap_err();
-        assert_eq!((e.message.as_str(), e.line), ("no such item", 3));
-        assert_ne!(last_log(&s).1, "after");
-        let e = run_source(&s, b"/ip frobnicate x").await.unwrap_err();
-        assert_eq!(e.to_string(), "bad command name frobnicate (line 1)");
-        let e = run_source(&s, b"/ip address add address=1.2.3.4/24 interface=nope")
-            .await
-            .unwrap_err();
-        assert!(e.message.contains("interface"), "{e}");
-        let e = run_source(&s, b"/ip firewall filter add chain=input x")
-            .await
-            .unwrap_err();
-        assert_eq!(e.message, "expected end of command");
-    }
-
-    #[tokio::test]
-    async fn do_on_error_and_blocks() {
-        let s = sim();
-        let src = br#"
-            :do { /ip firewall filter remove *999 } on-error={ :log error "caught" }
-            { /ip firewall nat ; add chain=dstnat comment=inner }
-            add chain=x
-        "#;
-        let e = run_source(&s, src).await.unwrap_err();
-        // The menu chosen inside the block does not leak out of it.
-        assert_eq!((e.message.as_str(), e.line), ("bad command name add", 4));
-        assert_eq!(comments(&s, "/ip/firewall/nat").last().unwrap(), "inner");
-        let logged = s.lock().tables["/log"]
-            .items
-            .iter()
-            .any(|r| r.get_str("message").as_deref() == Some("caught"));
-        assert!(logged);
-        let e = run_source(&s, b":do { remove } ").await.unwrap_err();
-        assert_eq!(e.message, "bad command name remove");
-    }
-
-    #[tokio::test]
-    async fn scripts_run_scripts_and_get_values() {
-        let s = sim();
-        run_source(
-            &s,
-            b"/system script add name=inner source=\":log info \\\"inner ran\\\"\"\n\
-              /system script run inner\n\
-              :log info [/system identity get name]",
-        )
-        .await
-        .unwrap();
-        assert_eq!(last_log(&s).1, "sim-rb5009");
-        run_stored(&s, b"inner").await.unwrap();
-        let st = s.lock();
-        let row = &st.tables["/system/script"].items[0];
-        assert_eq!(row.get_str("run-count").unwrap(), "2");
-        assert!(row.has(b"last-started"));
-    }
-
-    #[tokio::test]
-    async fn delay_waits() {
-        let s = sim();
-        let started = std::time::Instant::now();
-        run_source(&s, b":delay 200ms").await.unwrap();
-        assert!(started.elapsed() >= std::time::Duration::from_millis(200));
-        let e = run_source(&s, b":delay soon").await.unwrap_err();
-        assert!(e.message.contains("delay"));
     }
 }

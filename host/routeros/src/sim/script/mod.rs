@@ -1,23 +1,35 @@
 //! `/system/script` and the part of the RouterOS script language the sim runs: enough for
-//! revert scripts and small automations, in real RouterOS syntax (what runs here runs on a
-//! router too).
+//! the host's revert scripts and small automations, in RouterOS 7 syntax.
 //!
-//! Supported: commands separated by line breaks or `;`, `#` comments, `\` continued lines;
-//! console paths with spaces or slashes (`/ip firewall filter add chain=forward`), a path
-//! alone on a line changing the current menu; the verbs `add`, `set`, `remove`, `enable`,
-//! `disable`, `unset`, `move`, `get`, `find`, `print` (does nothing) on every menu, and `run`
-//! on `/system/script`, with the same rules as the API (see `edit.rs`); items selected by
-//! position (`remove *1F,*20`), `numbers=`, or `[find]` with `name=value` conditions (also
-//! `!=`, a bare flag such as `disabled`, `where` and `and`); quoted strings with escapes and
-//! `$variables` (unknown ones are empty), `:local`, `:global`, `:set`, `:put`,
-//! `:log info|warning|error|debug` (a `/log` line with topics `script,<level>`),
-//! `{ … }`, `:do { … } on-error={ … }` and `:delay`. Anything else (`:if`, `:foreach`,
-//! expressions in parentheses) is a syntax error. An error stops the script (unless caught by
-//! `:do … on-error`) and names its line.
+//! Supported:
+//! - commands separated by line breaks or `;`, `#` comments, `\` continued lines;
+//! - console paths with spaces or slashes (`/ip firewall filter add …`,
+//!   `/ip/dns/static/set *3 …`, `..`), a path alone on a line changing the current menu;
+//! - the verbs `add` (with `place-before=` on ordered menus), `set`, `remove`, `enable`,
+//!   `disable`, `unset` (`value-name=a,b`), `move` (`destination=`), `get`, `find` and
+//!   `print` (does nothing) on every menu, and `run` on `/system/script`, with the same rules
+//!   and messages as the API (`edit/`);
+//! - items by id (`remove *1F,*20`), name, `numbers=`, or `[find …]` whose conditions are
+//!   `field=value`, `field!=value`, a flag (`disabled`, `!disabled`), with or without `where`,
+//!   joined by `and`; an empty `[find]` selects nothing and the command does nothing;
+//! - values: bare words, `"strings"` with the escapes `\" \\ \$ \? \_ \n \r \t \a \b \f \v \XX`,
+//!   `$variables` (also inside strings; unknown ones are empty) and `[ command ]`,
+//!   glued together when written without spaces;
+//! - `:local`, `:global`, `:set`, `:put` (output goes nowhere), `:log info|warning|error|debug`
+//!   (a `/log` line with topics `script,<level>`), `{ … }` blocks, `:do { … }` and
+//!   `:do { … } on-error={ … }`, `:delay <time>` (at most 30 days).
+//!
+//! An error stops the script unless a `:do … on-error` catches it; it names its line.
+//! Anything else (`:if`, `:foreach`, `:while`, functions, arrays, arithmetic, `(…)`
+//! expressions, `~` `<` `>` `or` in `[find]`) is refused: a syntax error (the script shows
+//! `invalid=true` and nothing of it runs) or, for `[find]`, an error when it runs. Every value
+//! is text (no numbers, booleans or arrays as types), and policies are not checked.
 
 mod exec;
 mod lexer;
 mod parser;
+#[cfg(test)]
+mod run_tests;
 
 use super::dispatch::{CATEGORY_ARGUMENT, Ctx};
 use super::edit::{Refusal, refuse};
