@@ -6,6 +6,8 @@
 //! connections are dropped, a connection that just opened is not read at all (as if its SYN
 //! went unanswered; once the rule goes, it carries on); while packets of established
 //! connections are dropped, what arrives is swallowed unanswered (like [`Fault::Silent`]).
+//! A connection that opens with a TLS handshake gets no answer at all, as on a router's plain
+//! API port.
 
 use super::dispatch::{self, Ctx};
 use super::faults::Fault;
@@ -149,6 +151,8 @@ async fn read_loop<R: AsyncRead>(
     let mut decoder = SentenceDecoder::default();
     let mut login = LoginState::default();
     let mut logged_in = false;
+    // Whether the connection's first bytes were looked at.
+    let mut opened = false;
     loop {
         loop {
             let words = match decoder.decode(&mut buf) {
@@ -173,6 +177,28 @@ async fn read_loop<R: AsyncRead>(
                 return;
             }
         }
+        match rd.read_buf(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        if !opened && buf.len() >= TLS_RECORD.len() {
+            opened = true;
+            if buf.starts_with(TLS_RECORD) {
+                // A TLS client on the plain port: its handshake is no API sentence, and a
+                // router answers it with silence (not with what its random bytes decode to).
+                return swallow(rd, buf).await;
+            }
+        }
+    }
+}
+
+/// How a TLS connection starts: a handshake record of TLS 1.x.
+const TLS_RECORD: &[u8] = &[0x16, 0x03];
+
+/// Read and drop everything until the peer closes.
+async fn swallow<R: AsyncRead>(mut rd: std::pin::Pin<&mut R>, mut buf: BytesMut) {
+    loop {
+        buf.clear();
         match rd.read_buf(&mut buf).await {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
