@@ -359,3 +359,23 @@ async fn tls_with_the_published_fingerprint() {
     let r = c.call(&["/system/routerboard/print"]).await;
     assert_eq!(attr(&r[0], "model"), Some("RB5009UG+S+"));
 }
+
+/// A TLS handshake on the plain port gets silence, even when its bytes happen to frame as an
+/// API sentence (here: a 22-byte word, then the end of the sentence).
+#[tokio::test]
+async fn tls_on_the_plain_port_gets_no_answer() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sim = start(SimConfig::default()).await;
+    let mut tcp = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
+    let mut hello = vec![0x16, 0x03, 0x01, 0x02, 0x00, 0x01];
+    hello.resize(23, 0x41);
+    hello.push(0);
+    tcp.write_all(&hello).await.unwrap();
+    let mut byte = [0u8; 1];
+    let read = tokio::time::timeout(Duration::from_millis(500), tcp.read(&mut byte)).await;
+    assert!(read.is_err(), "the router answered: {read:?}");
+    // The same bytes after a real login are no TLS and get the usual answer.
+    let mut c = logged_in(&sim).await;
+    c.send_raw(&[b"\x03\x01"]).await;
+    assert_eq!(c.read().await.unwrap()[0], "!trap");
+}

@@ -1,10 +1,11 @@
 //! Route one logged-in command to its handler: built-in streaming commands, then menus by
-//! path (`/ip/address/print` → menu `/ip/address`, verb `print`); unknown paths trap like
-//! RouterOS (`no such command or directory (<word>)`, category 0).
+//! path (`/ip/address/print` → menu `/ip/address`, verb `print`; `/system/script/run`; the
+//! writing verbs in `edit.rs`); unknown paths trap like RouterOS
+//! (`no such command or directory (<word>)`, category 0).
 
 use super::reply::{Closed, ReplySink};
 use super::state::SharedState;
-use super::{edit, print, stream};
+use super::{edit, print, script, stream};
 use crate::sentence::Command;
 
 /// What every command handler may consult.
@@ -38,36 +39,21 @@ pub async fn run(ctx: &Ctx, cmd: &Command, sink: &mut ReplySink) -> Result<(), C
                 .await;
         }
     };
-    let lookup = {
+    let found = {
         let st = ctx.state.lock();
         match st.tables.get(menu) {
-            Some(t) => Ok(t.singleton),
+            Some(_) => Ok(()),
             None => Err(missing_word(&st, &cmd.path)),
         }
     };
-    let singleton = match lookup {
-        Ok(s) => s,
-        Err(word) => {
-            let msg = format!("no such command or directory ({word})");
-            return sink.trap(Some(CATEGORY_MISSING), &msg).await;
-        }
-    };
+    if let Err(word) = found {
+        let msg = format!("no such command or directory ({word})");
+        return sink.trap(Some(CATEGORY_MISSING), &msg).await;
+    }
     match verb {
         "print" | "getall" => print::print(ctx, menu, cmd, sink).await,
-        "get" => edit::get(ctx, menu, cmd, sink).await,
-        "set" => edit::set(ctx, menu, cmd, sink).await,
-        "add" if !singleton => edit::add(ctx, menu, cmd, sink).await,
-        "remove" if !singleton => edit::remove(ctx, menu, cmd, sink).await,
-        "enable" if !singleton => edit::enable(ctx, menu, cmd, sink, true).await,
-        "disable" if !singleton => edit::enable(ctx, menu, cmd, sink, false).await,
-        "unset" if !singleton => edit::unset(ctx, menu, cmd, sink).await,
-        _ => {
-            sink.trap(
-                Some(CATEGORY_MISSING),
-                &format!("no such command or directory ({verb})"),
-            )
-            .await
-        }
+        "run" if menu == "/system/script" => script::run_command(ctx, cmd, sink).await,
+        _ => edit::answer(ctx, menu, verb, cmd, sink).await,
     }
 }
 

@@ -3,6 +3,19 @@
 //! injection and generated scale (routes, leases). Third-party RouterOS clients work
 //! against it unchanged; it is what tests, benchmarks, demos and plugin authors talk to.
 //!
+//! What a host needs for safe changes works as on a real router:
+//! - ordered menus (firewall filter/nat/mangle/raw, DNS static, bridge ports) take
+//!   `add place-before=<id>` and `move =numbers= [=destination=]`; `unset` clears a list of
+//!   fields (`edit.rs`);
+//! - `/system/clock` follows real time (UTC); `/system/script` stores scripts and `run`s them
+//!   with an interpreter for a subset of the RouterOS script language (`script/`), whose
+//!   `:log` lines land in `/log`;
+//! - `/system/scheduler` entries run by the clock in a background task of the sim, whether
+//!   or not anyone can reach the API (`scheduler.rs`);
+//! - `/ip/firewall/filter` input rules that drop the API cut it off like on a router: no
+//!   answer to new connections, or to established ones too when the drop comes before the
+//!   accept of established connections (`firewall_gate.rs`, `session.rs`).
+//!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
 //! use routeros::sim::{Sim, SimConfig};
@@ -13,15 +26,19 @@
 //! ```
 
 mod dispatch;
+mod duration;
 mod edit;
 mod faults;
 mod fields;
+mod firewall_gate;
 mod login;
 mod print;
 mod query;
 mod reply;
 mod rng;
 mod row;
+mod scheduler;
+mod script;
 mod server;
 mod session;
 mod state;
@@ -34,6 +51,7 @@ pub use login::md5_response;
 
 use anyhow::Context;
 use dispatch::Ctx;
+use firewall_gate::Gate;
 use login::LoginPolicy;
 use session::SessionConfig;
 use state::SharedState;
@@ -98,6 +116,9 @@ pub struct SimHandle {
     cert_pem: Option<String>,
     fingerprint: Option<String>,
     faults: Faults,
+    /// The router's state (tests check that shutdown leaves nothing holding it).
+    #[cfg(test)]
+    state: SharedState,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -105,9 +126,10 @@ impl Sim {
     /// Bind the listeners and start serving.
     pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         let state = SharedState::new(&cfg);
-        let session = SessionConfig {
+        let rules = state.lock().gate.subscribe();
+        let mut session = SessionConfig {
             ctx: Ctx {
-                state,
+                state: state.clone(),
                 send_empty: cfg.send_empty && !cfg.ros6,
             },
             login: LoginPolicy {
@@ -116,15 +138,17 @@ impl Sim {
                 legacy: cfg.legacy_login,
                 faults: cfg.faults.clone(),
             },
+            gate: Gate::new(rules.clone(), 0),
         };
         let listener = TcpListener::bind(cfg.listen)
             .await
             .with_context(|| format!("the simulated router cannot listen on {}", cfg.listen))?;
         let addr = listener.local_addr()?;
-        let mut tasks = vec![tokio::spawn(server::accept_plain(
-            listener,
-            session.clone(),
-        ))];
+        session.gate = Gate::new(rules.clone(), addr.port());
+        let mut tasks = vec![
+            tokio::spawn(server::accept_plain(listener, session.clone())),
+            tokio::spawn(scheduler::run(state.clone())),
+        ];
         let (mut tls_addr, mut cert_pem, mut fingerprint) = (None, None, None);
         if let Some(tls_listen) = cfg.tls_listen {
             let cert = tls::generate()?;
@@ -132,6 +156,7 @@ impl Sim {
                 format!("the simulated router cannot listen for TLS on {tls_listen}")
             })?;
             tls_addr = Some(listener.local_addr()?);
+            session.gate = Gate::new(rules, listener.local_addr()?.port());
             cert_pem = Some(cert.pem);
             fingerprint = Some(cert.fingerprint);
             tasks.push(tokio::spawn(server::accept_tls(
@@ -146,6 +171,8 @@ impl Sim {
             cert_pem,
             fingerprint,
             faults: cfg.faults,
+            #[cfg(test)]
+            state,
             tasks,
         })
     }
@@ -172,7 +199,7 @@ impl SimHandle {
     pub fn faults(&self) -> &Faults {
         &self.faults
     }
-    /// Stop listening and close every connection.
+    /// Stop listening, close every connection and stop the scheduler and the scripts it runs.
     pub async fn shutdown(mut self) {
         for t in self.tasks.drain(..) {
             t.abort();
@@ -228,4 +255,54 @@ async fn wait_for_stop() {
 #[cfg(not(unix))]
 async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Client, ClientConfig, Request};
+    use std::time::{Duration, Instant};
+
+    #[tokio::test]
+    async fn shutdown_leaves_no_task_behind() {
+        let sim = Sim::start(SimConfig::default()).await.unwrap();
+        let client = Client::new(ClientConfig::new(
+            "127.0.0.1",
+            sim.addr().port(),
+            "admin",
+            "",
+        ))
+        .unwrap();
+        for (command, args) in [
+            (
+                "/system/script/add",
+                [("name", "slow"), ("source", ":delay 1m")],
+            ),
+            (
+                "/system/scheduler/add",
+                [("interval", "1s"), ("on-event", "slow")],
+            ),
+        ] {
+            let mut r = Request::new(command);
+            for (n, v) in args {
+                r = r.arg(n, v);
+            }
+            client.call(r).await.unwrap();
+        }
+        // A script run by a connection and one run by the scheduler are both waiting.
+        let running = tokio::spawn(async move {
+            let run = Request::new("/system/script/run").arg("number", "slow");
+            client.call(run).await
+        });
+        tokio::time::sleep(Duration::from_millis(1_300)).await;
+        assert!(!running.is_finished());
+        let state = sim.state.downgrade();
+        sim.shutdown().await;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while state.strong_count() > 0 {
+            assert!(Instant::now() < deadline, "a task still holds the router");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        running.abort();
+    }
 }

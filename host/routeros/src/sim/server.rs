@@ -1,6 +1,7 @@
 //! Accept loops: plain TCP and TLS listeners hand each connection to a session task. Sessions
 //! live in the loop's `JoinSet`, so stopping the loop stops its connections too.
 
+use super::firewall_gate::Conn;
 use super::session::{self, SessionConfig};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
@@ -33,6 +34,8 @@ pub async fn accept_tls(listener: TcpListener, acceptor: TlsAcceptor, cfg: Sessi
                     let acceptor = acceptor.clone();
                     let cfg = cfg.clone();
                     sessions.spawn(async move {
+                        // No handshake while the firewall drops new connections.
+                        cfg.gate.clone().wait_until_open(Conn::New).await;
                         // A failed handshake just ends this connection.
                         if let Ok(tls) = acceptor.accept(stream).await {
                             session::serve(tls, cfg).await;

@@ -1,9 +1,17 @@
 //! One API connection: read sentences, log in, run each command as its own task (replies of
 //! different tags may interleave), `/cancel` running commands, `/quit`, and apply faults.
 //! A single writer task serialises reply batches onto the socket.
+//!
+//! The router's firewall (see `firewall_gate.rs`) acts like on a real router: while new
+//! connections are dropped, a connection that just opened is not read at all (as if its SYN
+//! went unanswered; once the rule goes, it carries on); while packets of established
+//! connections are dropped, what arrives is swallowed unanswered (like [`Fault::Silent`]).
+//! A connection that opens with a TLS handshake gets no answer at all, as on a router's plain
+//! API port.
 
 use super::dispatch::{self, Ctx};
 use super::faults::Fault;
+use super::firewall_gate::{Conn, Gate};
 use super::login::{LoginOutcome, LoginPolicy, LoginState};
 use super::reply::{Closed, Out, ReplySink};
 use super::rng::Rng;
@@ -23,6 +31,8 @@ use tokio::task::JoinHandle;
 pub struct SessionConfig {
     pub ctx: Ctx,
     pub login: LoginPolicy,
+    /// The firewall as this listener sees it.
+    pub gate: Gate,
 }
 
 /// A command task still running.
@@ -76,6 +86,15 @@ impl Registry {
     }
 }
 
+/// Aborts a connection's commands when the connection's task ends, even when it is aborted.
+struct AbortOnDrop(Registry);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort_all();
+    }
+}
+
 /// Serve one connection until it closes.
 pub async fn serve<S>(stream: S, cfg: SessionConfig)
 where
@@ -84,6 +103,7 @@ where
     let (rd, wr) = tokio::io::split(stream);
     let (tx, rx) = mpsc::channel::<Out>(16);
     let registry = Registry::default();
+    let _commands = AbortOnDrop(registry.clone());
     let mut writer = tokio::spawn(write_loop(wr, rx));
     tokio::select! {
         _ = &mut writer => {}
@@ -125,10 +145,14 @@ async fn read_loop<R: AsyncRead>(
     cfg: SessionConfig,
 ) {
     tokio::pin!(rd);
+    let mut gate = cfg.gate.clone();
+    gate.wait_until_open(Conn::New).await;
     let mut buf = BytesMut::with_capacity(8 * 1024);
     let mut decoder = SentenceDecoder::default();
     let mut login = LoginState::default();
     let mut logged_in = false;
+    // Whether the connection's first bytes were looked at.
+    let mut opened = false;
     loop {
         loop {
             let words = match decoder.decode(&mut buf) {
@@ -140,7 +164,8 @@ async fn read_loop<R: AsyncRead>(
             let Some(cmd) = Command::parse(words) else {
                 continue;
             };
-            if cfg.login.faults.current() == Some(Fault::Silent) {
+            if cfg.login.faults.current() == Some(Fault::Silent) || !gate.allows(Conn::Established)
+            {
                 continue;
             }
             let next = if logged_in {
@@ -152,6 +177,28 @@ async fn read_loop<R: AsyncRead>(
                 return;
             }
         }
+        match rd.read_buf(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        if !opened && buf.len() >= TLS_RECORD.len() {
+            opened = true;
+            if buf.starts_with(TLS_RECORD) {
+                // A TLS client on the plain port: its handshake is no API sentence, and a
+                // router answers it with silence (not with what its random bytes decode to).
+                return swallow(rd, buf).await;
+            }
+        }
+    }
+}
+
+/// How a TLS connection starts: a handshake record of TLS 1.x.
+const TLS_RECORD: &[u8] = &[0x16, 0x03];
+
+/// Read and drop everything until the peer closes.
+async fn swallow<R: AsyncRead>(mut rd: std::pin::Pin<&mut R>, mut buf: BytesMut) {
+    loop {
+        buf.clear();
         match rd.read_buf(&mut buf).await {
             Ok(0) | Err(_) => return,
             Ok(_) => {}

@@ -28,56 +28,6 @@ const PING_ARGS: &[&str] = &[
     ".proplist",
 ];
 
-/// Parse a RouterOS time value: `1s`, `200ms`, `1m30s`, `0.5`, `00:00:01`.
-pub fn parse_interval(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    if let Ok(secs) = text.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
-    }
-    if text.contains(':') {
-        let mut total = 0.0;
-        for part in text.split(':') {
-            total = total * 60.0 + part.parse::<f64>().ok()?;
-        }
-        return Some(Duration::from_secs_f64(total));
-    }
-    let mut total = Duration::ZERO;
-    let mut num = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let mut unit = c.to_string();
-        while let Some(&n) = chars.peek() {
-            if n.is_ascii_alphabetic() {
-                unit.push(n);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let v: f64 = num.parse().ok()?;
-        num.clear();
-        let secs = match unit.as_str() {
-            "w" => v * 604_800.0,
-            "d" => v * 86_400.0,
-            "h" => v * 3_600.0,
-            "m" => v * 60.0,
-            "s" => v,
-            "ms" => v / 1e3,
-            "us" => v / 1e6,
-            _ => return None,
-        };
-        total += Duration::from_secs_f64(secs);
-    }
-    if !num.is_empty() {
-        return None;
-    }
-    Some(total)
-}
-
 /// RTT the RouterOS way: `9ms445us`, `345us`.
 pub fn format_rtt(us: u64) -> String {
     match (us / 1000, us % 1000) {
@@ -190,7 +140,7 @@ pub async fn ping(ctx: &Ctx, cmd: &Command, sink: &mut ReplySink) -> Result<(), 
                 .await;
         }
     };
-    let interval = match arg("interval").map(|i| parse_interval(&i)) {
+    let interval = match arg("interval").map(|i| super::duration::parse(&i)) {
         None => Duration::from_secs(1),
         Some(Some(d)) => d.max(Duration::from_millis(10)),
         Some(None) => {
@@ -340,17 +290,6 @@ pub async fn monitor_traffic(ctx: &Ctx, cmd: &Command, sink: &mut ReplySink) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn intervals() {
-        assert_eq!(parse_interval("200ms"), Some(Duration::from_millis(200)));
-        assert_eq!(parse_interval("1s"), Some(Duration::from_secs(1)));
-        assert_eq!(parse_interval("1m30s"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_interval("0.5"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_interval("00:00:02"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_interval("5x"), None);
-        assert_eq!(parse_interval("12"), Some(Duration::from_secs(12)));
-    }
 
     #[test]
     fn rtts() {

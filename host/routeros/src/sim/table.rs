@@ -1,5 +1,6 @@
 //! A menu's items: stored rows (seeded, or written by add/set) plus optionally a large run of
 //! generated rows that exist only as a function of their index (scale tests: 1 M routes).
+//! Ordered menus (firewall rules) also place items before others and move them.
 
 use super::fields::Fields;
 use super::row::FlatRow;
@@ -45,6 +46,13 @@ pub struct Table {
     pub extra_fields: &'static [&'static str],
     /// Moving values.
     pub live: Option<LiveFn>,
+    /// Rule order matters: `add place-before=` and `move` work here.
+    pub ordered: bool,
+    /// Fields (in print order, with default values) of an item `add`ed to a menu whose items
+    /// do not serve as a template (empty menus such as `/system/script`).
+    pub defaults: &'static [(&'static str, &'static str)],
+    /// Fields the router keeps itself (`run-count`); `add`/`set` refuse them.
+    pub read_only: &'static [&'static str],
     next_id: u64,
 }
 
@@ -88,6 +96,49 @@ impl Table {
     pub fn live(mut self, f: LiveFn) -> Self {
         self.live = Some(f);
         self
+    }
+
+    /// Insert a row before the stored item at `position` (appended past the end); returns its
+    /// id.
+    pub fn insert_at(&mut self, fields: FlatRow, position: usize) -> u64 {
+        let id = self.insert(fields);
+        if position + 1 < self.items.len()
+            && let Some(row) = self.items.pop()
+        {
+            self.items.insert(position, row);
+        }
+        id
+    }
+
+    /// Move the items `ids` (in that order) before the item `destination`, or to the end.
+    /// Unknown ids are skipped; a destination among the moved items leaves the order as is.
+    pub fn move_before(&mut self, ids: &[u64], destination: Option<u64>) {
+        if destination.is_some_and(|d| ids.contains(&d)) {
+            return;
+        }
+        let mut moved = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(p) = self.position(id) {
+                moved.push(self.items.remove(p));
+            }
+        }
+        let at = destination
+            .and_then(|d| self.position(d))
+            .unwrap_or(self.items.len());
+        self.items.splice(at..at, moved);
+    }
+
+    /// `prefix` followed by the smallest number no item's name uses (`script1`).
+    pub fn free_name(&self, prefix: &str) -> String {
+        (1..)
+            .map(|n| format!("{prefix}{n}"))
+            .find(|name| {
+                !self
+                    .items
+                    .iter()
+                    .any(|r| r.get(b"name") == Some(name.as_bytes()))
+            })
+            .unwrap_or_default()
     }
 
     /// Append a row, giving it the next id; returns the id.
@@ -138,13 +189,19 @@ impl Table {
 
     /// Every field name `add`/`set` accepts on this menu.
     pub fn knows_field(&self, name: &[u8]) -> bool {
-        const ALWAYS: &[&str] = &["comment", "disabled", "copy-from", "place-before"];
+        const ALWAYS: &[&str] = &["comment", "disabled", "copy-from"];
         ALWAYS
             .iter()
             .chain(self.required)
             .chain(self.extra_fields)
             .any(|f| f.as_bytes() == name)
+            || self.defaults.iter().any(|(f, _)| f.as_bytes() == name)
             || self.items.iter().any(|r| r.has(name))
+    }
+
+    /// Whether `add`/`set` must refuse this field.
+    pub fn is_read_only(&self, name: &[u8]) -> bool {
+        self.read_only.iter().any(|f| f.as_bytes() == name)
     }
 }
 
@@ -169,6 +226,32 @@ mod tests {
         assert_eq!(t.resolve(b"*FF"), None);
         assert_eq!(t.items[0].iter().next().unwrap().0, b".id");
         assert!(t.knows_field(b"name") && t.knows_field(b"comment") && !t.knows_field(b"bogus"));
+    }
+
+    #[test]
+    fn placing_and_moving() {
+        let names = |t: &Table| -> Vec<String> {
+            t.items.iter().map(|r| r.get_str("name").unwrap()).collect()
+        };
+        let mut t = Table::with_items(
+            ["a", "b", "c", "d"]
+                .iter()
+                .map(|n| FlatRow::from_pairs(&[("name", *n)]))
+                .collect(),
+        );
+        let x = t.insert_at(FlatRow::from_pairs(&[("name", "x")]), 1);
+        assert_eq!(x, 5);
+        assert_eq!(names(&t), ["a", "x", "b", "c", "d"]);
+        t.insert_at(FlatRow::from_pairs(&[("name", "y")]), 99);
+        assert_eq!(names(&t), ["a", "x", "b", "c", "d", "y"]);
+        t.move_before(&[4, 1], Some(2));
+        assert_eq!(names(&t), ["x", "d", "a", "b", "c", "y"]);
+        t.move_before(&[5], None);
+        assert_eq!(names(&t), ["d", "a", "b", "c", "y", "x"]);
+        t.move_before(&[1, 2], Some(2));
+        assert_eq!(names(&t), ["d", "a", "b", "c", "y", "x"]);
+        assert_eq!(t.free_name("x"), "x1");
+        assert_eq!(t.free_name("y"), "y1");
     }
 
     #[test]

@@ -70,7 +70,6 @@ pub fn seed(st: &mut State) {
                 "new-connection-mark",
                 "new-routing-mark",
                 "passthrough",
-                "place-before",
                 "limit",
             ];
         }

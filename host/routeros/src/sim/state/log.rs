@@ -1,5 +1,6 @@
 //! `/log`: about 60 entries of a normal day (DHCP, firewall, wifi, interface, system and one
-//! critical error), oldest first, ids increasing.
+//! critical error), oldest first, ids increasing; later lines (scripts' `:log`, script errors)
+//! are appended with the current time, keeping the newest [`MAX_LINES`].
 
 use super::State;
 use crate::sim::row::FlatRow;
@@ -87,6 +88,23 @@ fn entries(count: usize) -> Vec<FlatRow> {
     rows
 }
 
+/// Lines the log keeps, as RouterOS's default memory log does.
+pub const MAX_LINES: usize = 1000;
+
+/// Append a line stamped with the current time; the oldest go beyond [`MAX_LINES`].
+pub fn append(st: &mut State, topics: &str, message: &[u8]) {
+    let Some(t) = st.tables.get_mut("/log") else {
+        return;
+    };
+    let mut row = FlatRow::new();
+    row.push(b"time", super::system::timestamp_now().as_bytes());
+    row.push(b"topics", topics.as_bytes());
+    row.push(b"message", message);
+    t.insert(row);
+    let excess = t.items.len().saturating_sub(MAX_LINES);
+    t.items.drain(..excess);
+}
+
 /// Add `/log`.
 pub fn seed(st: &mut State) {
     let mut rows = entries(60);
@@ -105,6 +123,26 @@ pub fn seed(st: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appended_lines_are_newest_and_bounded() {
+        let mut st = State::seed(&crate::sim::SimConfig::default());
+        for i in 0..MAX_LINES {
+            append(&mut st, "script,info", format!("line {i}").as_bytes());
+        }
+        let t = &st.tables["/log"];
+        assert_eq!(t.items.len(), MAX_LINES);
+        let last = t.items.last().unwrap();
+        assert_eq!(
+            last.get_str("message").unwrap(),
+            format!("line {}", MAX_LINES - 1)
+        );
+        assert_eq!(last.get_str("topics").unwrap(), "script,info");
+        assert_eq!(
+            last.get_str(".id").unwrap(),
+            format!("*{:X}", 60 + MAX_LINES)
+        );
+    }
 
     #[test]
     fn sixty_entries_in_time_order() {

@@ -1,24 +1,38 @@
 //! The simulated router's configuration and status: every menu as a [`Table`], seeded with
-//! a realistic RB5009 home/SMB setup (one module per area) and shared by all connections.
+//! a realistic RB5009 home/SMB setup (one module per area) and shared by all connections,
+//! plus what scripts and the scheduler keep between runs and the firewall's view of the API.
 
 mod dhcp;
 mod firewall;
 mod interfaces;
 mod ip;
-mod log;
+pub mod log;
 mod neighbors;
 mod routes;
-mod system;
+pub mod system;
 mod wireless;
 
 use super::SimConfig;
+use super::firewall_gate::{self, InputRules};
 use super::row::FlatRow;
+use super::scheduler::Timers;
 use super::table::Table;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
+use tokio::sync::watch;
 
 pub use interfaces::traffic_rates;
+
+/// Menus whose item order matters (`add place-before=`, `move`), as on RouterOS 7.
+const ORDERED: &[&str] = &[
+    "/ip/firewall/filter",
+    "/ip/firewall/nat",
+    "/ip/firewall/mangle",
+    "/ip/firewall/raw",
+    "/ip/dns/static",
+    "/interface/bridge/port",
+];
 
 /// All menus, by path without the command (`/ip/address`).
 #[derive(Debug)]
@@ -28,6 +42,13 @@ pub struct State {
     /// `7.20.6` (or `6.49.18` in RouterOS 6 mode).
     pub version: String,
     pub ros6: bool,
+    /// The input-chain rules that decide whether API connections get through, published to
+    /// every connection whenever `/ip/firewall/filter` changes.
+    pub gate: watch::Sender<Arc<InputRules>>,
+    /// When each `/system/scheduler` entry runs next.
+    pub timers: Timers,
+    /// Variables declared with `:global` (they outlive the script that set them).
+    pub globals: BTreeMap<String, Vec<u8>>,
 }
 
 /// State shared by every connection of one sim.
@@ -38,6 +59,12 @@ impl SharedState {
     /// Seed the state for `cfg`.
     pub fn new(cfg: &SimConfig) -> Self {
         Self(Arc::new(Mutex::new(State::seed(cfg))))
+    }
+
+    /// A reference that does not keep the state alive (to see that nothing else does).
+    #[cfg(test)]
+    pub fn downgrade(&self) -> std::sync::Weak<Mutex<State>> {
+        Arc::downgrade(&self.0)
     }
 
     /// Lock the state (a panic elsewhere never makes it unusable).
@@ -59,6 +86,9 @@ impl State {
             started: Instant::now(),
             version,
             ros6: cfg.ros6,
+            gate: watch::channel(Arc::new(InputRules::default())).0,
+            timers: Timers::default(),
+            globals: BTreeMap::new(),
         };
         system::seed(&mut st, cfg);
         interfaces::seed(&mut st);
@@ -76,6 +106,12 @@ impl State {
                     || (menu.starts_with(gone) && menu.as_bytes().get(gone.len()) == Some(&b'/')))
             });
         }
+        for menu in ORDERED {
+            if let Some(t) = st.table_mut(menu) {
+                t.ordered = true;
+            }
+        }
+        firewall_gate::refresh(&mut st);
         st
     }
 
@@ -155,25 +191,9 @@ pub(super) fn unescape(v: &str) -> Vec<u8> {
     out
 }
 
-/// RouterOS duration text: `1w2d3h4m5s` (zero parts left out; `0s` for zero).
-pub fn format_duration(mut secs: u64) -> String {
-    if secs == 0 {
-        return "0s".into();
-    }
-    let mut s = String::new();
-    for (unit, size) in [
-        ("w", 604_800),
-        ("d", 86_400),
-        ("h", 3_600),
-        ("m", 60),
-        ("s", 1),
-    ] {
-        if secs >= size {
-            s.push_str(&format!("{}{unit}", secs / size));
-            secs %= size;
-        }
-    }
-    s
+/// RouterOS duration text of whole seconds: `1w2d3h4m5s` (zero parts left out; `0s` for zero).
+pub fn format_duration(secs: u64) -> String {
+    super::duration::format(std::time::Duration::from_secs(secs))
 }
 
 #[cfg(test)]

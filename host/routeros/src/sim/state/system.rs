@@ -1,4 +1,5 @@
-//! `/system/*`, `/user`, `/ip/service`, `/snmp`: board facts, moving resource values, clock.
+//! `/system/*`, `/user`, `/ip/service`, `/snmp`: board facts, moving resource values, the
+//! clock (real time, UTC), and the empty `/system/script` and `/system/scheduler` menus.
 
 use super::{State, format_duration};
 use crate::sim::SimConfig;
@@ -145,11 +146,51 @@ pub fn seed(st: &mut State, cfg: &SimConfig) {
     }
     st.tables
         .insert("/system/package".into(), Table::with_items(pkgs));
+    st.tables.insert("/system/script".into(), script_menu());
+    st.tables
+        .insert("/system/scheduler".into(), scheduler_menu());
     if let Some(t) = st.table_mut("/user") {
         t.required = &["name", "group"];
         t.extra_fields = &["password"];
     }
     // /user never shows passwords: `password` is accepted but not stored (see edit.rs).
+}
+
+/// Policies RouterOS gives scripts and scheduler entries by default.
+const DEFAULT_POLICY: &str = "ftp,reboot,read,write,policy,test,password,sniff,sensitive,romon";
+
+/// `/system/script`: no scripts yet; `last-started` appears after the first run.
+fn script_menu() -> Table {
+    let mut t = Table::default();
+    t.defaults = &[
+        ("name", ""),
+        ("owner", "admin"),
+        ("policy", DEFAULT_POLICY),
+        ("dont-require-permissions", "false"),
+        ("run-count", "0"),
+        ("source", ""),
+        ("invalid", "false"),
+    ];
+    t.read_only = &["run-count", "last-started", "invalid"];
+    t
+}
+
+/// `/system/scheduler`: no entries yet; `next-run` appears while an entry is due to run.
+fn scheduler_menu() -> Table {
+    let mut t = Table::default();
+    t.defaults = &[
+        ("name", ""),
+        ("start-date", ""),
+        ("start-time", ""),
+        ("interval", "0s"),
+        ("on-event", ""),
+        ("owner", "admin"),
+        ("policy", DEFAULT_POLICY),
+        ("run-count", "0"),
+        ("disabled", "false"),
+    ];
+    t.read_only = &["run-count", "next-run", "owner"];
+    t
 }
 
 fn live_resource(row: &mut FlatRow, elapsed: f64) {
@@ -183,12 +224,22 @@ pub fn civil(unix: u64) -> (String, String) {
     )
 }
 
-fn live_clock(row: &mut FlatRow, _elapsed: f64) {
-    let now = SystemTime::now()
+/// Seconds since the Unix epoch now (0 if the host clock is before it).
+pub fn unix_now() -> u64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (date, time) = civil(now);
+        .unwrap_or(0)
+}
+
+/// The router's date and time now, `YYYY-MM-DD HH:MM:SS` (RouterOS ≥ 7.10, UTC).
+pub fn timestamp_now() -> String {
+    let (date, time) = civil(unix_now());
+    format!("{date} {time}")
+}
+
+fn live_clock(row: &mut FlatRow, _elapsed: f64) {
+    let (date, time) = civil(unix_now());
     row.set(b"time", time.as_bytes());
     row.set(b"date", date.as_bytes());
 }
