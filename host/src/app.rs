@@ -1,12 +1,15 @@
 //! Wiring for the binary: settings → router client (or in-process simulator) → plugin
-//! host → what the subcommand asks for.
+//! host and change control → what the subcommand asks for.
 
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{Cli, Command, Common, SimArgs};
+use crate::changes::store::{AuditStore, format_ms, now_ms};
+use crate::changes::{self, ChangeControl, ChangeResult, Decision, WritePolicy};
+use crate::cli::{Cli, Command, Common, PlanCommand, SimArgs};
 use crate::config;
+use crate::dispatch::{Outcome, Tools};
 use crate::mcp;
 use crate::plugin_host::{PluginHost, PluginHostConfig, ToolError};
 use crate::routeros::sim::{Sim, SimConfig, SimHandle};
@@ -46,7 +49,10 @@ pub async fn run(cli: Cli) -> Result<i32> {
             tool,
             arguments,
             json,
-        }) => call(common, tool, arguments, *json).await,
+            yes,
+        }) => call(common, tool, arguments, *json, *yes).await,
+        Some(Command::Audit { since, json }) => audit(common, since.as_deref(), *json),
+        Some(Command::Plan(cmd)) => plan(common, cmd),
         Some(Command::Sim(args)) => {
             crate::routeros::sim::run(sim_config(args, &common.router.user)).await?;
             Ok(0)
@@ -71,15 +77,17 @@ fn sim_config(args: &SimArgs, user: &str) -> SimConfig {
     }
 }
 
-/// Everything a subcommand needs: the plugin host, and the simulator kept alive in demo mode.
+/// Everything a subcommand needs: the tools, and the simulator kept alive in demo mode.
 struct Setup {
-    plugins: Arc<PluginHost>,
+    tools: Arc<Tools>,
     _sim: Option<SimHandle>,
 }
 
 async fn setup(common: &Common) -> Result<Setup> {
     let deadline = config::deadline(common)?;
-    let read_only = config::read_only(common)?;
+    let changes_config = config::change_config(common, deadline)?;
+    let policy = changes_config.policy;
+    let read_only = policy == WritePolicy::Deny;
     let show_secrets = config::show_secrets(common)?;
     if show_secrets {
         tracing::warn!("--show-secrets: plugins and the model see passwords and keys as they are");
@@ -95,16 +103,22 @@ async fn setup(common: &Common) -> Result<Setup> {
     } else {
         (config::client_config(&common.router)?, None)
     };
-    tracing::info!(router = %client_config.target(), user = %client_config.user, tls = client_config.tls.is_some(), read_only, "router settings");
+    tracing::info!(router = %client_config.target(), user = %client_config.user, tls = client_config.tls.is_some(), writes = ?policy, "router settings");
     let client = Client::new(client_config).map_err(anyhow::Error::msg)?;
     let router: Arc<dyn Router> = Arc::new(client);
     let host_config = PluginHostConfig {
         deadline,
         read_only,
+        plan_writes: !read_only,
         show_secrets,
         plugin_dir: (common.server.plugin_dir.clone())
             .or_else(PluginHostConfig::default_plugin_dir),
         ..PluginHostConfig::default()
+    };
+    let changes = if read_only {
+        None
+    } else {
+        Some(ChangeControl::open(changes_config, router.clone()).map_err(anyhow::Error::msg)?)
     };
     let (plugins, warnings) = PluginHost::load(host_config, router).await?;
     for w in &warnings {
@@ -112,7 +126,7 @@ async fn setup(common: &Common) -> Result<Setup> {
     }
     release_startup_memory();
     Ok(Setup {
-        plugins: Arc::new(plugins),
+        tools: Arc::new(Tools::new(Arc::new(plugins), changes)),
         _sim: sim,
     })
 }
@@ -129,14 +143,14 @@ fn release_startup_memory() {
 
 async fn serve(common: &Common) -> Result<i32> {
     let setup = setup(common).await?;
-    tracing::info!(tools = setup.plugins.tools().len(), "serving MCP on stdio");
-    mcp::serve_stdio(mcp::Server::new(setup.plugins.clone())).await?;
+    tracing::info!(tools = setup.tools.tools().len(), "serving MCP on stdio");
+    mcp::serve_stdio(mcp::Server::new(setup.tools.clone())).await?;
     Ok(0)
 }
 
 async fn list_tools(common: &Common) -> Result<i32> {
     let setup = setup(common).await?;
-    let tools = setup.plugins.tools();
+    let tools = setup.tools.tools();
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
     let pw = tools.iter().map(|t| t.plugin.len()).max().unwrap_or(6);
     let mut table = format!(
@@ -172,15 +186,17 @@ fn print_out(text: &str) -> Result<()> {
     }
 }
 
-async fn call(common: &Common, tool: &str, arguments: &str, json: bool) -> Result<i32> {
+async fn call(common: &Common, tool: &str, arguments: &str, json: bool, yes: bool) -> Result<i32> {
     let args: serde_json::Value = serde_json::from_str(arguments)
         .with_context(|| format!("arguments must be a JSON object, got {arguments:?}"))?;
     if !args.is_object() {
         bail!("arguments must be a JSON object like '{{\"status\":\"bound\"}}', got {arguments}");
     }
     let setup = setup(common).await?;
-    match setup.plugins.call(tool, args, None).await {
-        Ok(out) => {
+    let tools = &setup.tools;
+    let by = "a terminal (mcp-mikrotik call)";
+    match tools.call(tool, args, None, by).await {
+        Ok(Outcome::Output(out)) => {
             if json {
                 let value = out.structured.unwrap_or(serde_json::Value::Null);
                 print_out(&serde_json::to_string_pretty(&value)?)?;
@@ -189,6 +205,20 @@ async fn call(common: &Common, tool: &str, arguments: &str, json: bool) -> Resul
             }
             Ok(0)
         }
+        Ok(Outcome::Change(result)) => print_change(result, json),
+        Ok(Outcome::Plan(plan)) => {
+            let decision = if yes {
+                Decision::Accepted {
+                    by: "a person at a terminal (mcp-mikrotik call --yes)".into(),
+                }
+            } else if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!("{}\n", plan.text);
+                ask_terminal("Apply this change to the router? [y/N] ").await?
+            } else {
+                Decision::NotAsked
+            };
+            print_change(tools.decide(&plan, decision).await, json)
+        }
         Err(ToolError::Failed(msg)) => {
             eprintln!("error: {msg}");
             Ok(1)
@@ -196,6 +226,152 @@ async fn call(common: &Common, tool: &str, arguments: &str, json: bool) -> Resul
         Err(e @ (ToolError::UnknownTool(_) | ToolError::InvalidArguments(_))) => {
             eprintln!("error: {e}");
             Ok(2)
+        }
+    }
+}
+
+/// Ask y/N on the terminal; anything but y/yes declines.
+async fn ask_terminal(question: &str) -> Result<Decision> {
+    use std::io::Write;
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let line = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await?
+    .context("cannot read the answer from the terminal")?;
+    let by = "a person at a terminal (mcp-mikrotik call)".to_string();
+    Ok(match line.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Decision::Accepted { by },
+        _ => Decision::Declined { by },
+    })
+}
+
+/// Print a change result; exit code 0 when applied, 1 when it failed or was refused, 3 when
+/// nothing was changed because no person agreed (declined, or the plan waits).
+fn print_change(result: ChangeResult, json: bool) -> Result<i32> {
+    if json {
+        print_out(&serde_json::to_string_pretty(&result.structured)?)?;
+    } else {
+        print_out(&result.text)?;
+    }
+    Ok(match result.structured["state"].as_str() {
+        _ if result.is_error => 1,
+        Some("applied") => 0,
+        _ => 3,
+    })
+}
+
+fn open_store(common: &Common) -> Result<AuditStore> {
+    let cfg = config::change_config(common, std::time::Duration::from_secs(30))?;
+    AuditStore::open(&cfg.state_dir, cfg.retention).map_err(anyhow::Error::msg)
+}
+
+/// `mcp-mikrotik audit`.
+fn audit(common: &Common, since: Option<&str>, json: bool) -> Result<i32> {
+    let since_ms = match since {
+        None => 0,
+        Some(text) => {
+            let ago = humantime::parse_duration(text.trim()).with_context(|| {
+                format!("--since takes a duration like 1h, 30m or 7d, not {text:?}")
+            })?;
+            now_ms() - ago.as_millis().min(i64::MAX as u128) as i64
+        }
+    };
+    let store = open_store(common)?;
+    let events = store.events(since_ms).map_err(anyhow::Error::msg)?;
+    // A write recorded as being sent with no answer after it: the server stopped in between.
+    let step_of = |e: &crate::changes::store::Event| {
+        let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+        (e.plan_id.clone(), detail["step"].as_u64())
+    };
+    let answered: std::collections::HashSet<_> = events
+        .iter()
+        .filter(|e| e.kind == "sent" || e.kind == "refused")
+        .map(step_of)
+        .collect();
+    let unknown =
+        |e: &crate::changes::store::Event| e.kind == "sending" && !answered.contains(&step_of(e));
+    let mut out = String::new();
+    for e in &events {
+        if json {
+            let detail: serde_json::Value = serde_json::from_str(&e.detail)
+                .unwrap_or(serde_json::Value::String(e.detail.clone()));
+            let mut line = serde_json::json!({
+                "seq": e.seq, "at": format_ms(e.at_ms), "plan_id": e.plan_id,
+                "router": e.router, "kind": e.kind, "detail": detail,
+            });
+            if unknown(e) {
+                line["outcome"] = "unknown".into();
+            }
+            out.push_str(&line.to_string());
+        } else {
+            out.push_str(&format!(
+                "{}  {:<18}  {:<14}  {:<12}  {}",
+                format_ms(e.at_ms),
+                e.plan_id.as_deref().unwrap_or("-"),
+                e.router,
+                e.kind,
+                e.detail
+            ));
+            if unknown(e) {
+                out.push_str("  (outcome unknown: no answer was recorded)");
+            }
+        }
+        out.push('\n');
+    }
+    if events.is_empty() && !json {
+        out = format!("no audit records in {}\n", store.path().display());
+    }
+    print_out(out.trim_end())?;
+    Ok(0)
+}
+
+/// `mcp-mikrotik plan list|show|approve`.
+fn plan(common: &Common, cmd: &PlanCommand) -> Result<i32> {
+    let store = open_store(common)?;
+    match cmd {
+        PlanCommand::List => {
+            let plans = store.plans(50).map_err(anyhow::Error::msg)?;
+            let mut out = format!(
+                "{:<18}  {:<9}  {:<20}  {:<22}  ROUTER",
+                "PLAN", "STATE", "CREATED", "TOOL"
+            );
+            for p in &plans {
+                let state = if p.state == "pending" && p.expires_ms <= now_ms() {
+                    "expired"
+                } else {
+                    p.state.as_str()
+                };
+                out.push_str(&format!(
+                    "\n{:<18}  {:<9}  {:<20}  {:<22}  {}",
+                    p.id,
+                    state,
+                    format_ms(p.created_ms),
+                    p.tool,
+                    p.router
+                ));
+            }
+            print_out(&out)?;
+            Ok(0)
+        }
+        PlanCommand::Show { id } => match store.plan(id).map_err(anyhow::Error::msg)? {
+            Some(row) => {
+                print_out(&changes::show_plan(&row))?;
+                Ok(0)
+            }
+            None => bail!("there is no plan {id} in {}", store.path().display()),
+        },
+        PlanCommand::Approve { id } => {
+            let row = changes::approve(&store, id).map_err(anyhow::Error::msg)?;
+            print_out(&format!(
+                "{}\n\nApproved: {} may now be applied with mikrotik_apply_plan until {}.",
+                changes::show_plan(&row),
+                row.id,
+                format_ms(row.expires_ms)
+            ))?;
+            Ok(0)
         }
     }
 }

@@ -37,7 +37,15 @@ impl Cli {
     pub fn log_filter(&self) -> &str {
         match (&self.common.log, &self.command) {
             (Some(filter), _) => filter,
-            (None, Some(Command::Tools | Command::Call { .. })) => "warn",
+            (
+                None,
+                Some(
+                    Command::Tools
+                    | Command::Call { .. }
+                    | Command::Audit { .. }
+                    | Command::Plan(_),
+                ),
+            ) => "warn",
             (None, _) => "info",
         }
     }
@@ -76,9 +84,36 @@ pub enum Command {
         /// Print the structured JSON result instead of the text.
         #[arg(long)]
         json: bool,
+        /// Apply a planned change without asking (under `--writes confirm`).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
+    /// Print the audit of changes: plans, decisions, writes sent and the router's answers.
+    Audit {
+        /// Only records newer than this, e.g. 1h, 30m, 7d (default: all that are kept).
+        #[arg(long)]
+        since: Option<String>,
+        /// Print JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plans waiting for a person: list, show, approve.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// Run the simulated RouterOS router until stopped (Ctrl-C).
     Sim(SimArgs),
+}
+
+/// `mcp-mikrotik plan …`.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// The newest plans and their state.
+    List,
+    /// One plan in full.
+    Show { id: String },
+    /// Approve a waiting plan, so that `mikrotik_apply_plan` may apply it (needed with
+    /// `--apply-plans person`).
+    Approve { id: String },
 }
 
 /// Where the router is and how to log in.
@@ -125,6 +160,32 @@ pub struct ServerArgs {
     #[arg(long, global = true, env = "ROUTEROS_READ_ONLY", num_args = 0..=1,
           default_missing_value = "true", value_name = "BOOL")]
     pub read_only: Option<String>,
+    /// What tools may do to the router: `deny` (read-only), `confirm` (every change is planned
+    /// and a person agrees first; the default) or `allow` (planned, applied and audited without
+    /// asking: for unattended automation). `--read-only` means `deny` and wins.
+    #[arg(long, global = true, env = "ROUTEROS_WRITES", value_name = "POLICY")]
+    pub writes: Option<String>,
+    /// Who may apply a plan that waits under its id: `model` (the assistant, with
+    /// mikrotik_apply_plan, after the person agreed in the chat; the default) or `person` (only
+    /// after `mcp-mikrotik plan approve ID` in a terminal).
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_MIKROTIK_APPLY_PLANS",
+        value_name = "WHO"
+    )]
+    pub apply_plans: Option<String>,
+    /// Directory of the audit database (default: the OS data directory's mcp-mikrotik).
+    #[arg(long, global = true, env = "MCP_MIKROTIK_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// How many seconds a plan waits for its approval before it expires.
+    #[arg(long, global = true, env = "MCP_MIKROTIK_PLAN_TTL", default_value = "600",
+          value_parser = clap::value_parser!(u32).range(1..=86400))]
+    pub plan_ttl: u32,
+    /// How many days audit records are kept.
+    #[arg(long, global = true, env = "MCP_MIKROTIK_AUDIT_DAYS", default_value = "365",
+          value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub audit_days: u32,
     /// Let plugins (and so the model) see secret values — passwords, keys, passphrases —
     /// which are otherwise replaced by a marker before they leave the host.
     #[arg(long, global = true, env = "ROUTEROS_SHOW_SECRETS", num_args = 0..=1,

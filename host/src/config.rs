@@ -1,10 +1,11 @@
 //! Turning flags and environment into checked settings, with one clear error per bad value.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::changes::{ApplyPlans, ChangeConfig, WritePolicy};
 use crate::cli::{Common, RouterArgs};
 use crate::routeros::client::tls::parse_fingerprint;
 use crate::routeros::{ClientConfig, TlsMode};
@@ -124,6 +125,56 @@ pub fn show_secrets(common: &Common) -> Result<bool> {
 /// Read-only mode.
 pub fn read_only(common: &Common) -> Result<bool> {
     opt_bool("ROUTEROS_READ_ONLY (--read-only)", &common.server.read_only)
+}
+
+/// The write policy: `--read-only` (deny) wins over `--writes`, whose default is `confirm`.
+pub fn write_policy(common: &Common) -> Result<WritePolicy> {
+    let writes = match &common.server.writes {
+        Some(v) => WritePolicy::parse(v).map_err(anyhow::Error::msg)?,
+        None => WritePolicy::Confirm,
+    };
+    if read_only(common)? {
+        if common.server.writes.is_some() && writes != WritePolicy::Deny {
+            tracing::warn!(
+                "--read-only (ROUTEROS_READ_ONLY) wins over --writes (ROUTEROS_WRITES): no writes"
+            );
+        }
+        return Ok(WritePolicy::Deny);
+    }
+    Ok(writes)
+}
+
+/// Who may apply a waiting plan.
+pub fn apply_plans(common: &Common) -> Result<ApplyPlans> {
+    match &common.server.apply_plans {
+        Some(v) => ApplyPlans::parse(v).map_err(anyhow::Error::msg),
+        None => Ok(ApplyPlans::Model),
+    }
+}
+
+/// Where the audit database lives.
+pub fn state_dir(common: &Common) -> Result<PathBuf> {
+    match &common.server.state_dir {
+        Some(dir) if dir.as_os_str().is_empty() => {
+            bail!("MCP_MIKROTIK_STATE_DIR (--state-dir) is empty; name a directory")
+        }
+        Some(dir) => Ok(dir.clone()),
+        None => ChangeConfig::default_state_dir().ok_or_else(|| {
+            anyhow!("this system has no data directory; set MCP_MIKROTIK_STATE_DIR (--state-dir)")
+        }),
+    }
+}
+
+/// Change control's settings.
+pub fn change_config(common: &Common, deadline: Duration) -> Result<ChangeConfig> {
+    Ok(ChangeConfig {
+        policy: write_policy(common)?,
+        apply_plans: apply_plans(common)?,
+        state_dir: state_dir(common)?,
+        retention: Duration::from_secs(u64::from(common.server.audit_days) * 24 * 3600),
+        plan_ttl: Duration::from_secs(common.server.plan_ttl.into()),
+        deadline,
+    })
 }
 
 #[cfg(test)]

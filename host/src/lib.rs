@@ -3,12 +3,14 @@
 //! - [`routeros`]: the RouterOS API (codec, client, simulated router), from its own crate
 //! - [`plugin_host`]: the WebAssembly plugin host (sandbox, permissions, limits)
 //! - [`changes`]: change control: plan, confirm, apply exactly, audit
+//! - [`dispatch`]: one tool call: the plugin, then change control for its writes
 //! - [`mcp`]: the MCP server over stdio
 //! - [`cli`], [`config`], [`app`]: the command line and its wiring
 pub mod app;
 pub mod changes;
 pub mod cli;
 pub mod config;
+pub mod dispatch;
 pub mod mcp;
 pub mod plugin_host;
 /// The RouterOS layer (codec, client, simulator) is a crate of its own, `host/routeros`, with no

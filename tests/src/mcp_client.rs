@@ -49,6 +49,11 @@ struct Shared {
     violations: Vec<String>,
     stderr: String,
     stdout_closed: bool,
+    /// How the "person" answers `elicitation/create` (`accept`, `decline`, `cancel`); `None`:
+    /// the client does not do elicitation.
+    elicit: Option<String>,
+    /// The `elicitation/create` requests the server sent.
+    elicitations: Vec<Value>,
 }
 
 /// A request sent with [`McpClient::start_request`] whose response is still to be collected.
@@ -61,7 +66,7 @@ pub struct PendingRequest {
 /// A running server and the client side of its stdio.
 pub struct McpClient {
     child: Child,
-    stdin: Mutex<Option<ChildStdin>>,
+    stdin: Arc<Mutex<Option<ChildStdin>>>,
     shared: Arc<Mutex<Shared>>,
     next_id: AtomicU64,
     /// Tool name → its `outputSchema`, from the last `tools/list` (`None`: not listed yet).
@@ -93,12 +98,14 @@ impl McpClient {
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");
         let shared = Arc::new(Mutex::new(Shared::default()));
+        let stdin = Arc::new(Mutex::new(child.stdin.take()));
         let reader = shared.clone();
-        std::thread::spawn(move || read_stdout(stdout, &reader));
+        let answers = stdin.clone();
+        std::thread::spawn(move || read_stdout(stdout, &reader, &answers));
         let errors = shared.clone();
         std::thread::spawn(move || read_stderr(stderr, &errors));
         Self {
-            stdin: Mutex::new(child.stdin.take()),
+            stdin,
             child,
             shared,
             next_id: AtomicU64::new(1),
@@ -125,6 +132,29 @@ impl McpClient {
             .unwrap_or_else(|e| self.fail(&format!("initialize failed: {e:?}")));
         self.notify("notifications/initialized", json!({}));
         result
+    }
+
+    /// `initialize` as a client that supports elicitation (MCP 2025-11-25, form mode), whose
+    /// person answers every `elicitation/create` with `action`.
+    pub fn initialize_eliciting(&self, action: &str) -> Value {
+        lock(&self.shared).elicit = Some(action.to_string());
+        let result = self
+            .request(
+                "initialize",
+                json!({
+                    "protocolVersion": "2025-11-25",
+                    "capabilities": {"elicitation": {"form": {}}},
+                    "clientInfo": {"name": "e2e-eliciting", "version": "0.1.0"}
+                }),
+            )
+            .unwrap_or_else(|e| self.fail(&format!("initialize failed: {e:?}")));
+        self.notify("notifications/initialized", json!({}));
+        result
+    }
+
+    /// The `elicitation/create` requests the server sent so far.
+    pub fn elicitations(&self) -> Vec<Value> {
+        lock(&self.shared).elicitations.clone()
     }
 
     /// Send a notification.
@@ -422,7 +452,7 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{}… ({} bytes more)", &text[..cut], text.len() - cut)
 }
 
-fn read_stdout(stdout: impl Read, shared: &Mutex<Shared>) {
+fn read_stdout(stdout: impl Read, shared: &Mutex<Shared>, stdin: &Mutex<Option<ChildStdin>>) {
     let mut reader = BufReader::new(stdout);
     let mut line = Vec::new();
     loop {
@@ -439,10 +469,24 @@ fn read_stdout(stdout: impl Read, shared: &Mutex<Shared>) {
             Some(msg) if is_jsonrpc(&msg) => {
                 let is_response = msg.get("method").is_none();
                 let id = msg.get("id").and_then(Value::as_u64);
+                let elicit = msg.get("method") == Some(&json!("elicitation/create"));
                 match (is_response, id) {
                     (true, Some(id)) => {
                         if let Some(tx) = shared.pending.remove(&id) {
                             let _ = tx.send(msg);
+                        }
+                    }
+                    (false, Some(_)) if elicit && shared.elicit.is_some() => {
+                        let action = shared.elicit.clone().unwrap_or_default();
+                        let mut result = json!({"action": action});
+                        if action == "accept" {
+                            result["content"] = json!({});
+                        }
+                        let answer = json!({"jsonrpc": "2.0", "id": msg["id"], "result": result});
+                        shared.elicitations.push(msg);
+                        drop(shared);
+                        if let Some(stdin) = lock_stdin(stdin).as_mut() {
+                            let _ = writeln!(stdin, "{answer}").and_then(|()| stdin.flush());
                         }
                     }
                     _ => shared.notifications.push(msg),

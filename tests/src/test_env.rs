@@ -110,6 +110,10 @@ impl TestEnv {
         set("MCP_MIKROTIK_PLUGIN_DIR", path_text(&self.plugin_dir));
         set("XDG_CACHE_HOME", path_text(shared_cache_home()));
         set("XDG_DATA_HOME", path_text(&self.scratch.subdir("data")));
+        set(
+            "MCP_MIKROTIK_STATE_DIR",
+            path_text(&self.scratch.subdir("state")),
+        );
         set("XDG_CONFIG_HOME", path_text(&self.scratch.subdir("config")));
         vars
     }

@@ -182,7 +182,10 @@ fn dhcp_leases_limit_counts_generated_leases() {
 
 #[test]
 fn run_command_prints_and_adds() {
-    let env = TestEnv::new();
+    let mut env = TestEnv::new();
+    // Unattended: the write is planned, applied and audited without asking (see changes.rs
+    // for the confirm mode).
+    env.set("ROUTEROS_WRITES", "allow");
     let server = env.server();
     let truth = env.rows("/ip/address", &[]);
     let printed = server.call_ok(
@@ -214,11 +217,15 @@ fn run_command_prints_and_adds() {
         "mikrotik_run_command",
         json!({"command": "/ip/dns/static/add", "args": {"name": "e2e.lan", "address": "192.168.88.99"}}),
     );
-    assert!(added.text.contains("ret=*"), "{}", added.text);
     let entry = env.rows("/ip/dns/static", &["name=e2e.lan"]);
     assert_eq!(entry.len(), 1, "the add reached the router");
     assert_eq!(entry[0]["address"], "192.168.88.99");
-    let ret = added.structured.unwrap()["done"]["ret"].clone();
+    assert!(
+        added.text.contains(entry[0][".id"].as_str()),
+        "{}",
+        added.text
+    );
+    let ret = added.structured.unwrap()["writes"][0]["ret"].clone();
     assert_eq!(ret, entry[0][".id"].as_str());
 }
 

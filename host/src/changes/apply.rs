@@ -236,7 +236,12 @@ impl Applier<'_> {
             if let Some(id) = ret {
                 let after = self.items.find(menu, id).await;
                 line.push_str(&format!("\n   added {id}: {}", after_text(&after)));
-                items.push(json!({ "id": id, "after": after.ok().flatten().map(redact_item) }));
+                let after = after.ok().flatten().map(redact_item);
+                let _ = self.audit(
+                    "read-back",
+                    json!({ "step": k + 1, "id": id, "after": after }),
+                );
+                items.push(json!({ "id": id, "after": after }));
             }
         }
         for target in &step.targets {

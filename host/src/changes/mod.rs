@@ -363,6 +363,30 @@ impl ChangeControl {
     }
 }
 
+/// A stored plan in full, for `mcp-mikrotik plan show`.
+pub fn show_plan(row: &PlanRow) -> String {
+    let steps: Vec<Step> = serde_json::from_str(&row.steps).unwrap_or_default();
+    let decided = row
+        .decided_by
+        .as_deref()
+        .map(|by| format!(" (by {by})"))
+        .unwrap_or_default();
+    format!("{}\nState: {}{decided}", describe(row, &steps), row.state)
+}
+
+/// Approve a waiting plan from a terminal (`mcp-mikrotik plan approve`).
+pub fn approve(store: &AuditStore, id: &str) -> Result<PlanRow, String> {
+    let by = "a person at a terminal (mcp-mikrotik plan approve)";
+    let row = store.transition(id, &["pending"], "approved", by)?;
+    store.record(
+        Some(id),
+        &row.router,
+        "approved",
+        &json!({ "by": by }).to_string(),
+    )?;
+    Ok(row)
+}
+
 /// A tool-level error of change control.
 fn error(text: String) -> ChangeResult {
     ChangeResult {

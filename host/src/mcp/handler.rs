@@ -1,36 +1,88 @@
-//! The rmcp `ServerHandler`: initialize, tools/list, tools/call with progress and cancellation.
+//! The rmcp `ServerHandler`: initialize, tools/list, tools/call with progress and cancellation,
+//! and a change plan put to the person with elicitation when the client can ask them.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, ErrorCode,
-    Implementation, InitializeResult, ListToolsResult, PaginatedRequestParams,
-    ProgressNotificationParam, ServerCapabilities, Tool,
+    CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, ElicitRequestParams,
+    ElicitationAction, ElicitationSchema, ErrorCode, Implementation, InitializeResult,
+    ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, Tool,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{ElicitationMode, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use super::tools::{failure, success, to_mcp};
-use crate::plugin_host::{PluginHost, ProgressFn, ToolError};
+use super::tools::{change, failure, success, to_mcp};
+use crate::changes::{APPLY_TOOL, Decision, Proposal};
+use crate::dispatch::{Outcome, Tools};
+use crate::plugin_host::{ProgressFn, ToolError};
+
+/// How long a person has to answer a plan put to them; the plan's own lifetime.
+const ASK_TIMEOUT: Duration = Duration::from_secs(600);
 
 const INSTRUCTIONS: &str = "Tools to inspect and operate one MikroTik router over the RouterOS API. \
 Prefer the specific mikrotik_get_* tools; use mikrotik_run_command for anything else (API paths \
-like /ip/address/print). List tools accept `limit` and say when output was cut.";
+like /ip/address/print). List tools accept `limit` and say when output was cut. A tool that would \
+change the router returns a plan first; only a person decides whether it is applied.";
 
-/// The MCP server state: the plugin host and the tool list it exposes.
+/// The MCP server state: the tools (plugins and change control) and the list it exposes.
 #[derive(Clone)]
 pub struct Server {
-    plugins: Arc<PluginHost>,
-    tools: Arc<Vec<Tool>>,
+    tools: Arc<Tools>,
+    list: Arc<Vec<Tool>>,
 }
 
 impl Server {
-    /// Serve the visible tools of `plugins`.
-    pub fn new(plugins: Arc<PluginHost>) -> Self {
-        let tools = plugins.tools().iter().map(to_mcp).collect();
+    /// Serve the visible tools of `tools`.
+    pub fn new(tools: Arc<Tools>) -> Self {
+        let planned = tools.changes().is_some();
+        let list = tools.tools().iter().map(|t| to_mcp(t, planned)).collect();
         Self {
-            plugins,
-            tools: Arc::new(tools),
+            tools,
+            list: Arc::new(list),
+        }
+    }
+}
+
+/// Who is asking, for the audit: the MCP client by the name it gave.
+fn client_name(peer: &Peer<RoleServer>) -> String {
+    peer.peer_info().map_or("an MCP client".into(), |info| {
+        format!("MCP client {:?}", info.client_info.name)
+    })
+}
+
+/// Put `plan` to the person through the client, when it can ask them (elicitation, form mode).
+async fn ask(peer: &Peer<RoleServer>, plan: &Proposal, by: &str) -> Decision {
+    if !peer
+        .supported_elicitation_modes()
+        .contains(&ElicitationMode::Form)
+    {
+        return Decision::NotAsked;
+    }
+    let params = ElicitRequestParams::FormElicitationParams {
+        meta: None,
+        message: format!(
+            "{}\n\nApply this change to the router? Accept applies exactly these writes; decline sends nothing.",
+            plan.text
+        ),
+        requested_schema: ElicitationSchema::new(BTreeMap::new()),
+    };
+    match peer
+        .create_elicitation_with_timeout(params, Some(ASK_TIMEOUT))
+        .await
+    {
+        Ok(answer) => {
+            let by = format!("the person, through {by}");
+            match answer.action {
+                ElicitationAction::Accept => Decision::Accepted { by },
+                ElicitationAction::Decline => Decision::Declined { by },
+                _ => Decision::Cancelled { by },
+            }
+        }
+        Err(e) => {
+            tracing::warn!(plan = %plan.id, "could not ask the person about the plan ({e}); it waits under its id");
+            Decision::NotAsked
         }
     }
 }
@@ -78,7 +130,7 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.as_ref().clone()))
+        Ok(ListToolsResult::with_all_items(self.list.as_ref().clone()))
     }
 
     async fn call_tool(
@@ -102,15 +154,29 @@ impl ServerHandler for Server {
             });
             f
         });
-        let call = self.plugins.call(&request.name, args, progress);
-        let outcome = tokio::select! {
-            r = call => r,
-            _ = context.ct.cancelled() => {
-                return Ok(failure(format!("tool {} was cancelled by the client", request.name)).into());
+        let by = client_name(&context.peer);
+        let call = self.tools.call(&request.name, args, progress, &by);
+        let outcome = if request.name == APPLY_TOOL {
+            // Once a write may have gone out, the apply runs to its end and reports.
+            call.await
+        } else {
+            tokio::select! {
+                r = call => r,
+                _ = context.ct.cancelled() => {
+                    return Ok(failure(format!("tool {} was cancelled by the client", request.name)).into());
+                }
             }
         };
         match outcome {
-            Ok(output) => Ok(success(output).into()),
+            Ok(Outcome::Output(output)) => Ok(success(output).into()),
+            Ok(Outcome::Change(result)) => Ok(change(result).into()),
+            Ok(Outcome::Plan(plan)) => {
+                let decision = tokio::select! {
+                    d = ask(&context.peer, &plan, &by) => d,
+                    _ = context.ct.cancelled() => Decision::Cancelled { by: format!("{by} (request cancelled)") },
+                };
+                Ok(change(self.tools.decide(&plan, decision).await).into())
+            }
             Err(ToolError::UnknownTool(name)) => Err(ErrorData::invalid_params(
                 format!("unknown tool {name:?}; call tools/list for the available tools"),
                 None,

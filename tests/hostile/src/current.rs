@@ -39,7 +39,7 @@ impl Guest for Hostile {
         Manifest {
             name: "hostile".to_string(),
             version: "0.1.0".to_string(),
-            permissions: vec!["/interface/**".to_string()],
+            permissions: vec!["/interface/**".to_string(), "/ip/dns/static/**".to_string()],
             tools: vec![
                 tool("hostile_spin", Effect::Reads, EMPTY_OBJECT),
                 tool("hostile_memory_bomb", Effect::Reads, EMPTY_OBJECT),
@@ -65,6 +65,11 @@ impl Guest for Hostile {
                     )
                 },
                 tool("hostile_calls", Effect::Reads, EMPTY_OBJECT),
+                tool(
+                    "hostile_batch",
+                    Effect::Writes,
+                    r#"{"type":"object","properties":{"calls":{"type":"array","items":{"type":"object"}}},"required":["calls"]}"#,
+                ),
                 tool(
                     "hostile_big_output",
                     Effect::Reads,
@@ -95,6 +100,7 @@ impl Guest for Hostile {
                 let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 Ok(text(n.to_string()))
             }
+            "hostile_batch" => batch(&args),
             "hostile_big_output" => {
                 let bytes = args["bytes"].as_u64().unwrap_or(2_000_000) as usize;
                 Ok(text("x".repeat(bytes)))
@@ -250,6 +256,45 @@ fn run(command: &str, args: &[(&str, &str)]) -> Result<Output, String> {
         text: format!("{command}: {} rows", reply.row_ends.len()),
         structured: Some(reply_json(&reply).to_string()),
     })
+}
+
+/// Several commands in one call, as a third-party plugin that writes would send them:
+/// `{"calls":[{"command":"/ip/dns/static/add","args":{"name":"a"}}, …]}`. An argument value
+/// `$retN` is the `ret` of call N (an add's new id). Stops at the first error.
+fn batch(args: &Value) -> Result<Output, String> {
+    let mut rets: Vec<String> = Vec::new();
+    let mut lines = Vec::new();
+    for call in args["calls"].as_array().into_iter().flatten() {
+        let command = call["command"].as_str().unwrap_or("");
+        let call_args: Vec<(String, String)> = call["args"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(n, v)| {
+                let v = v.as_str().unwrap_or("").to_string();
+                let v = v
+                    .strip_prefix("$ret")
+                    .and_then(|k| k.parse::<usize>().ok())
+                    .and_then(|k| rets.get(k).cloned())
+                    .unwrap_or(v);
+                (n.clone(), v)
+            })
+            .collect();
+        let reply = routeros_call(command, &call_args, &[], no_options())
+            .map_err(|e| format!("{command}: {}", describe_error(&e)))?;
+        let done = reply_json(&reply)["done"].clone();
+        let ret = done
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["name"] == "ret")
+            .and_then(|a| a["value"].as_str())
+            .unwrap_or("")
+            .to_string();
+        lines.push(format!("{command}: ret={ret}"));
+        rets.push(ret);
+    }
+    Ok(text(lines.join("\n")))
 }
 
 export!(Hostile);
