@@ -101,7 +101,7 @@ async fn an_undeclared_command_is_denied_and_never_reaches_the_router() {
     let message = failed(runtime.call("hostile_undeclared", json!({}), None).await);
     assert_eq!(
         message,
-        "denied: plugin \"hostile\" may not call /system/reboot: not in its permissions [/interface/**]"
+        "denied: plugin \"hostile\" may not call /system/reboot: not in its permissions [/interface/**, /ip/dns/static/**]"
     );
     assert!(router.seen().is_empty(), "{:?}", router.seen());
 }

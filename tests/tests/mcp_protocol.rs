@@ -125,14 +125,17 @@ fn annotations_say_what_each_tool_does() {
 }
 
 #[test]
-fn tools_list_stays_under_15_kb() {
+fn tools_list_stays_under_20_kb() {
     let env = TestEnv::new();
     let server = env.server();
     let result = server.request("tools/list", json!({})).expect("tools/list");
     let size = result.to_string().len();
     let count = result["tools"].as_array().map_or(0, Vec::len);
     println!("tools/list: {count} tools, {size} bytes of JSON");
-    assert!(size < 15 * 1024, "tools/list is {size} bytes");
+    assert!(
+        size <= 20 * 1024,
+        "tools/list is {size} bytes, over its 20 KB budget"
+    );
 }
 
 #[test]
