@@ -232,17 +232,17 @@ impl Applier<'_> {
         let menu = step.menu();
         let mut line = format!("{}. {}", k + 1, write_line(&substitute(&step.write, ids)));
         let mut items = Vec::new();
-        if step.verb() == "add" {
-            if let Some(id) = ret {
-                let after = self.items.find(menu, id).await;
-                line.push_str(&format!("\n   added {id}: {}", after_text(&after)));
-                let after = after.ok().flatten().map(redact_item);
-                let _ = self.audit(
-                    "read-back",
-                    json!({ "step": k + 1, "id": id, "after": after }),
-                );
-                items.push(json!({ "id": id, "after": after }));
-            }
+        if step.verb() == "add"
+            && let Some(id) = ret
+        {
+            let after = self.items.find(menu, id).await;
+            line.push_str(&format!("\n   added {id}: {}", after_text(&after)));
+            let after = after.ok().flatten().map(redact_item);
+            let _ = self.audit(
+                "read-back",
+                json!({ "step": k + 1, "id": id, "after": after }),
+            );
+            items.push(json!({ "id": id, "after": after }));
         }
         for target in &step.targets {
             let id = ids.get(&target.id).cloned().unwrap_or(target.id.clone());

@@ -235,11 +235,9 @@ impl AuditStore {
                  ORDER BY created_ms DESC LIMIT ?1",
             )
             .map_err(|e| self.error("list plans", e))?;
-        let rows = stmt
-            .query_map(params![limit as i64], plan_row)
+        stmt.query_map(params![limit as i64], plan_row)
             .and_then(Iterator::collect)
-            .map_err(|e| self.error("list plans", e));
-        rows
+            .map_err(|e| self.error("list plans", e))
     }
 
     /// Audit records from `since_ms` on, oldest first.
@@ -250,20 +248,18 @@ impl AuditStore {
                 "SELECT seq, at_ms, plan_id, router, kind, detail FROM events WHERE at_ms >= ?1 ORDER BY seq",
             )
             .map_err(|e| self.error("read the audit", e))?;
-        let rows = stmt
-            .query_map(params![since_ms], |r| {
-                Ok(Event {
-                    seq: r.get(0)?,
-                    at_ms: r.get(1)?,
-                    plan_id: r.get(2)?,
-                    router: r.get(3)?,
-                    kind: r.get(4)?,
-                    detail: r.get(5)?,
-                })
+        stmt.query_map(params![since_ms], |r| {
+            Ok(Event {
+                seq: r.get(0)?,
+                at_ms: r.get(1)?,
+                plan_id: r.get(2)?,
+                router: r.get(3)?,
+                kind: r.get(4)?,
+                detail: r.get(5)?,
             })
-            .and_then(Iterator::collect)
-            .map_err(|e| self.error("read the audit", e));
-        rows
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.error("read the audit", e))
     }
 }
 
