@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 use crate::changes::store::{AuditStore, format_ms, now_ms};
-use crate::changes::{self, ChangeControl, ChangeResult, Decision, WritePolicy};
+use crate::changes::{self, ChangeControl, ChangeResult, Decision, WritePolicy, history};
 use crate::cli::{Cli, Command, Common, PlanCommand, SimArgs};
 use crate::config;
 use crate::dispatch::{Outcome, Tools};
@@ -104,6 +104,7 @@ async fn setup(common: &Common) -> Result<Setup> {
         (config::client_config(&common.router)?, None)
     };
     tracing::info!(router = %client_config.target(), user = %client_config.user, tls = client_config.tls.is_some(), writes = ?policy, "router settings");
+    let fresh = client_config.clone();
     let client = Client::new(client_config).map_err(anyhow::Error::msg)?;
     let router: Arc<dyn Router> = Arc::new(client);
     let host_config = PluginHostConfig {
@@ -118,7 +119,10 @@ async fn setup(common: &Common) -> Result<Setup> {
     let changes = if read_only {
         None
     } else {
-        Some(ChangeControl::open(changes_config, router.clone()).map_err(anyhow::Error::msg)?)
+        Some(
+            ChangeControl::open(changes_config, router.clone(), fresh)
+                .map_err(anyhow::Error::msg)?,
+        )
     };
     let (plugins, warnings) = PluginHost::load(host_config, router).await?;
     for w in &warnings {
@@ -144,6 +148,18 @@ fn release_startup_memory() {
 async fn serve(common: &Common) -> Result<i32> {
     let setup = setup(common).await?;
     tracing::info!(tools = setup.tools.tools().len(), "serving MCP on stdio");
+    let tools = setup.tools.clone();
+    tokio::spawn(async move {
+        let Some(changes) = tools.changes() else {
+            return;
+        };
+        match changes.clean_up().await {
+            Ok(found) => found
+                .iter()
+                .for_each(|line| tracing::warn!("safety net: {line}")),
+            Err(e) => tracing::warn!("could not look for leftover safety nets on the router: {e}"),
+        }
+    });
     mcp::serve_stdio(mcp::Server::new(setup.tools.clone())).await?;
     Ok(0)
 }
@@ -258,7 +274,7 @@ fn print_change(result: ChangeResult, json: bool) -> Result<i32> {
     }
     Ok(match result.structured["state"].as_str() {
         _ if result.is_error => 1,
-        Some("applied") => 0,
+        Some("applied" | "kept" | "awaiting-confirmation") => 0,
         _ => 3,
     })
 }
@@ -272,55 +288,11 @@ fn open_store(common: &Common) -> Result<AuditStore> {
 fn audit(common: &Common, since: Option<&str>, json: bool) -> Result<i32> {
     let since_ms = match since {
         None => 0,
-        Some(text) => {
-            let ago = humantime::parse_duration(text.trim()).with_context(|| {
-                format!("--since takes a duration like 1h, 30m or 7d, not {text:?}")
-            })?;
-            now_ms() - ago.as_millis().min(i64::MAX as u128) as i64
-        }
+        Some(text) => history::since_ms(text).map_err(|e| anyhow!("--{e}"))?,
     };
     let store = open_store(common)?;
     let events = store.events(since_ms).map_err(anyhow::Error::msg)?;
-    // A write recorded as being sent with no answer after it: the server stopped in between.
-    let step_of = |e: &crate::changes::store::Event| {
-        let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
-        (e.plan_id.clone(), detail["step"].as_u64())
-    };
-    let answered: std::collections::HashSet<_> = events
-        .iter()
-        .filter(|e| e.kind == "sent" || e.kind == "refused")
-        .map(step_of)
-        .collect();
-    let unknown =
-        |e: &crate::changes::store::Event| e.kind == "sending" && !answered.contains(&step_of(e));
-    let mut out = String::new();
-    for e in &events {
-        if json {
-            let detail: serde_json::Value = serde_json::from_str(&e.detail)
-                .unwrap_or(serde_json::Value::String(e.detail.clone()));
-            let mut line = serde_json::json!({
-                "seq": e.seq, "at": format_ms(e.at_ms), "plan_id": e.plan_id,
-                "router": e.router, "kind": e.kind, "detail": detail,
-            });
-            if unknown(e) {
-                line["outcome"] = "unknown".into();
-            }
-            out.push_str(&line.to_string());
-        } else {
-            out.push_str(&format!(
-                "{}  {:<18}  {:<14}  {:<12}  {}",
-                format_ms(e.at_ms),
-                e.plan_id.as_deref().unwrap_or("-"),
-                e.router,
-                e.kind,
-                e.detail
-            ));
-            if unknown(e) {
-                out.push_str("  (outcome unknown: no answer was recorded)");
-            }
-        }
-        out.push('\n');
-    }
+    let mut out = history::render(&events, json);
     if events.is_empty() && !json {
         out = format!("no audit records in {}\n", store.path().display());
     }

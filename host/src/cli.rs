@@ -182,6 +182,21 @@ pub struct ServerArgs {
     #[arg(long, global = true, env = "MCP_MIKROTIK_PLAN_TTL", default_value = "600",
           value_parser = clap::value_parser!(u32).range(1..=86400))]
     pub plan_ttl: u32,
+    /// Seconds after which the router reverts an applied change by itself unless the host
+    /// kept it (its safety net: a revert script run by /system/scheduler); 0 turns it off.
+    #[arg(long, global = true, env = "MCP_MIKROTIK_ROLLBACK_AFTER", default_value = "120",
+          value_parser = clap::value_parser!(u32).range(0..=86400))]
+    pub rollback_after: u32,
+    /// When an applied change is kept: `auto` (as soon as the host logs in again over a fresh
+    /// connection; the default) or `manual` (only after mikrotik_confirm_change; otherwise the
+    /// router reverts it after --rollback-after seconds).
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_MIKROTIK_KEEP_CHANGES",
+        value_name = "WHEN"
+    )]
+    pub keep_changes: Option<String>,
     /// How many days audit records are kept.
     #[arg(long, global = true, env = "MCP_MIKROTIK_AUDIT_DAYS", default_value = "365",
           value_parser = clap::value_parser!(u32).range(1..=36500))]

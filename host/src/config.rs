@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::changes::{ApplyPlans, ChangeConfig, WritePolicy};
+use crate::changes::{ApplyPlans, ChangeConfig, KeepChanges, WritePolicy};
 use crate::cli::{Common, RouterArgs};
 use crate::routeros::client::tls::parse_fingerprint;
 use crate::routeros::{ClientConfig, TlsMode};
@@ -174,6 +174,11 @@ pub fn change_config(common: &Common, deadline: Duration) -> Result<ChangeConfig
         retention: Duration::from_secs(u64::from(common.server.audit_days) * 24 * 3600),
         plan_ttl: Duration::from_secs(common.server.plan_ttl.into()),
         deadline,
+        rollback_after: Duration::from_secs(common.server.rollback_after.into()),
+        keep: match &common.server.keep_changes {
+            Some(v) => KeepChanges::parse(v).map_err(anyhow::Error::msg)?,
+            None => KeepChanges::Auto,
+        },
     })
 }
 

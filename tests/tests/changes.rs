@@ -64,7 +64,7 @@ fn accepted_in_elicitation_is_applied_exactly_and_audited() {
     let entry = dns(&env, "accepted.lan").expect("the add reached the router");
     assert_eq!(entry["address"], "192.168.88.77");
     let s = result.structured.clone().unwrap();
-    assert_eq!(s["state"], "applied", "{s}");
+    assert_eq!(s["state"], "kept", "{s}");
     assert_eq!(s["writes"][0]["ret"], entry[".id"].as_str());
     assert!(
         result.text.contains(entry[".id"].as_str()),
@@ -75,8 +75,23 @@ fn accepted_in_elicitation_is_applied_exactly_and_audited() {
     let records = audit(&env);
     assert_eq!(
         kinds(&records, &id),
-        ["planned", "accepted", "sending", "sent", "read-back"]
+        [
+            "planned",
+            "accepted",
+            "net-armed",
+            "sending",
+            "sent",
+            "login-check",
+            "read-back",
+            "kept"
+        ]
     );
+    for menu in ["/system/scheduler", "/system/script"] {
+        assert!(
+            env.rows(menu, &[]).is_empty(),
+            "the safety net is gone from {menu} once the change is kept"
+        );
+    }
     let accepted = records.iter().find(|r| r["kind"] == "accepted").unwrap();
     assert!(
         accepted["detail"]["by"]
@@ -325,7 +340,9 @@ fn allow_applies_without_asking_and_deny_hides_writes() {
 /// Killed between a write and its answer: the audit shows the write as sent, outcome unknown.
 #[test]
 fn a_killed_server_leaves_the_write_in_the_audit_as_unknown() {
-    let env = TestEnv::new();
+    let mut env = TestEnv::new();
+    // Without the safety net, the stalled command is the write itself (not the script add).
+    env.set("MCP_MIKROTIK_ROLLBACK_AFTER", "0");
     let server = env.server();
     let planned = server.call_tool("mikrotik_run_command", add_dns("killed.lan"));
     let id = plan_id(&planned);

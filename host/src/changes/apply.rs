@@ -1,17 +1,19 @@
 //! Applying an approved plan exactly: stop before the first write if an item changed since the
-//! plan; send the writes in order (placeholder ids replaced by the real ones), each recorded in
-//! the audit before it is sent and after; if the router refuses write k, undo writes 1..k−1;
-//! then read every affected item back.
+//! plan; arm the router's safety net (`net.rs`); send the writes in order (placeholder ids
+//! replaced by the real ones), each recorded in the audit before it is sent and after; if the
+//! router refuses write k, undo writes 1..k−1; then read every affected item back.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::changes::inverse::undo;
 use crate::changes::items::{Item, Items};
 use crate::changes::menus::Menus;
+use crate::changes::net::{self, Net};
 use crate::changes::plan::{Step, item_summary, quoted, shown, write_line};
-use crate::changes::store::AuditStore;
+use crate::changes::store::{AuditStore, format_ms, now_ms};
 use crate::plugin_host::policy::secrets::REDACTED;
 use crate::plugin_host::{RecordedWrite, is_placeholder};
 
@@ -21,13 +23,33 @@ pub struct Applier<'a> {
     pub menus: &'a Menus,
     pub store: &'a AuditStore,
     pub plan_id: &'a str,
+    /// When the router's safety net fires after it is armed; `None`: no net.
+    pub rollback_after: Option<Duration>,
+}
+
+/// What sending a change came to.
+pub enum Sending {
+    /// Nothing was sent, or the change failed and was undone (as far as it could be).
+    Done(Applied),
+    /// Every write was accepted.
+    Sent(Sent),
+}
+
+/// The router's answers to a change that was sent whole.
+pub struct Sent {
+    /// Placeholder ids of the plan → the ids the router gave.
+    pub ids: HashMap<String, String>,
+    /// The `ret` of each write, in order.
+    pub rets: Vec<Option<String>>,
+    /// When the safety net fires, if one is armed.
+    pub net_until_ms: Option<i64>,
 }
 
 /// How an apply ended.
 pub struct Applied {
     /// Every write was sent and accepted.
     pub ok: bool,
-    /// The final plan state: `applied`, `failed` or `refused` (nothing sent).
+    /// The final plan state: `applied`, `failed`, `refused` (nothing sent) or `cut-off`.
     pub state: &'static str,
     pub text: String,
     pub structured: Value,
@@ -91,29 +113,42 @@ impl Applier<'_> {
         Ok(changed)
     }
 
-    /// Apply `steps` (already claimed in the store). Never returns early once a write went out.
-    pub async fn apply(&self, steps: &[Step]) -> Applied {
+    /// Send `steps` (already claimed in the store): check for drift, arm the router's safety
+    /// net, send the writes in order; if the router refuses one, undo the ones before it.
+    /// Never returns early once a write went out.
+    pub async fn send(&self, steps: &[Step]) -> Sending {
         match self.drift(steps).await {
             Ok(changed) if changed.is_empty() => {}
             Ok(changed) => {
                 let _ = self.audit("drift", json!({ "changed": changed }));
-                return refused(format!(
+                return Sending::Done(refused(format!(
                     "Nothing was sent: the router changed since the plan was made.\n- {}\nMake a new plan from the router as it is now.",
                     changed.join("\n- ")
-                ));
+                )));
             }
             Err(e) => {
-                return refused(format!(
+                return Sending::Done(refused(format!(
                     "Nothing was sent: could not check the items against the plan: {e}"
-                ));
+                )));
             }
         }
-        let mut ids: HashMap<String, String> = HashMap::new();
-        let mut sent: Vec<(usize, Option<String>)> = Vec::new();
-        let mut report = Vec::new();
+        let net_until_ms = match self.arm(steps).await {
+            Ok(until) => until,
+            Err(e) => {
+                return Sending::Done(refused(format!(
+                    "Nothing was sent: the safety net (a revert script the router runs by itself after --rollback-after seconds) could not be installed: {e}. \
+                     Fix that, or run the server with --rollback-after 0 to apply changes without it."
+                )));
+            }
+        };
+        let mut sent = Sent {
+            ids: HashMap::new(),
+            rets: Vec::new(),
+            net_until_ms,
+        };
         let mut failure = None;
         for (k, step) in steps.iter().enumerate() {
-            let write = substitute(&step.write, &ids);
+            let write = substitute(&step.write, &sent.ids);
             let line = write_line(&write);
             if let Err(e) = self.audit("sending", json!({ "step": k + 1, "write": line })) {
                 failure = Some((
@@ -126,9 +161,9 @@ impl Applier<'_> {
                 Ok(ret) => {
                     let _ = self.audit("sent", json!({ "step": k + 1, "ret": ret }));
                     if let (Some(placeholder), Some(id)) = (&step.write.placeholder, &ret) {
-                        ids.insert(placeholder.clone(), id.clone());
+                        sent.ids.insert(placeholder.clone(), id.clone());
                     }
-                    sent.push((k, ret));
+                    sent.rets.push(ret);
                 }
                 Err(e) => {
                     let _ = self.audit("refused", json!({ "step": k + 1, "error": e }));
@@ -137,33 +172,80 @@ impl Applier<'_> {
                 }
             }
         }
-        if let Some((k, error)) = failure {
-            let reverted = self.revert(steps, &sent, &ids).await;
-            let text = format!(
-                "The change failed at write {} of {}: {}\n{error}\nWrites 1..{} were undone:\n{}",
-                k + 1,
-                steps.len(),
-                write_line(&substitute(&steps[k].write, &ids)),
-                k,
-                if reverted.is_empty() {
-                    "  (none had been sent)".to_string()
-                } else {
-                    reverted.join("\n")
-                }
-            );
-            return Applied {
-                ok: false,
-                state: "failed",
-                structured: json!({
-                    "state": "failed", "failed_write": k + 1, "error": error, "reverted": reverted
-                }),
-                text,
-            };
+        let Some((k, error)) = failure else {
+            return Sending::Sent(sent);
+        };
+        let (reverted, undone) = self.revert(steps, &sent.rets, &sent.ids).await;
+        let mut text = format!(
+            "The change failed at write {} of {}: {}\n{error}\nWrites 1..{} were undone:\n{}",
+            k + 1,
+            steps.len(),
+            write_line(&substitute(&steps[k].write, &sent.ids)),
+            k,
+            if reverted.is_empty() {
+                "  (none had been sent)".to_string()
+            } else {
+                reverted.join("\n")
+            }
+        );
+        let mut state = "failed";
+        if let Some(until) = net_until_ms {
+            if undone && self.net().disarm().await.is_ok() {
+                let _ = self.audit(
+                    "net-removed",
+                    json!({ "why": "the change failed and was undone" }),
+                );
+            } else {
+                state = "cut-off";
+                text.push_str(&format!(
+                    "\nThe host could not undo everything: the router's safety net stays armed and reverts the change by itself at {}.",
+                    format_ms(until)
+                ));
+            }
         }
+        Sending::Done(Applied {
+            ok: false,
+            state,
+            structured: json!({
+                "state": state, "failed_write": k + 1, "error": error, "reverted": reverted
+            }),
+            text,
+        })
+    }
+
+    pub fn net(&self) -> Net<'_> {
+        Net {
+            items: &self.items,
+            id: self.plan_id,
+        }
+    }
+
+    /// Install the safety net, unless it is off or nothing in the change can be undone; when
+    /// it fires.
+    async fn arm(&self, steps: &[Step]) -> Result<Option<i64>, String> {
+        let Some(after) = self.rollback_after else {
+            return Ok(None);
+        };
+        if steps.iter().all(|s| s.irreversible.is_some()) {
+            return Ok(None);
+        }
+        let source = net::script(self.plan_id, steps, &[], &HashMap::new(), self.menus);
+        let until = now_ms() + after.as_millis() as i64;
+        self.net().arm(&source, after).await?;
+        let _ = self.audit(
+            "net-armed",
+            json!({ "fires_at": format_ms(until), "script": net::name(self.plan_id) }),
+        );
+        Ok(Some(until))
+    }
+
+    /// Read every item the sent change touched back from the router.
+    pub async fn report(&self, steps: &[Step], sent: &Sent) -> Applied {
+        let mut report = Vec::new();
         let mut writes = Vec::new();
         for (k, step) in steps.iter().enumerate() {
-            let ret = sent.get(k).and_then(|(_, r)| r.clone());
-            let (line, items) = self.read_back(k, step, ret.as_deref(), &ids).await;
+            let ret = sent.rets.get(k).cloned().flatten();
+            let (line, items) = self.read_back(k, step, ret.as_deref(), &sent.ids).await;
             report.push(line);
             writes.push(json!({
                 "command": step.write.command,
@@ -185,17 +267,20 @@ impl Applier<'_> {
     }
 
     /// Undo the sent writes, last first; one line per undo write.
-    async fn revert(
+    /// Whether every undo write was accepted comes second.
+    pub async fn revert(
         &self,
         steps: &[Step],
-        sent: &[(usize, Option<String>)],
+        rets: &[Option<String>],
         ids: &HashMap<String, String>,
-    ) -> Vec<String> {
+    ) -> (Vec<String>, bool) {
         let mut lines = Vec::new();
-        for (k, ret) in sent.iter().rev() {
-            let step = &steps[*k];
+        let mut undone = true;
+        for (k, ret) in rets.iter().enumerate().rev() {
+            let step = &steps[k];
             let undo_writes = undo(step, ret.as_deref(), self.menus);
             if undo_writes.is_empty() {
+                undone = false;
                 lines.push(format!(
                     "  {}. cannot be undone: {}",
                     k + 1,
@@ -212,13 +297,14 @@ impl Applier<'_> {
                         lines.push(format!("  {}. undone: {line}", k + 1));
                     }
                     Err(e) => {
+                        undone = false;
                         let _ = self.audit("revert-failed", json!({ "step": k + 1, "error": e }));
                         lines.push(format!("  {}. UNDO FAILED ({e}): {line}", k + 1));
                     }
                 }
             }
         }
-        lines
+        (lines, undone)
     }
 
     /// Read back what step `k` touched: one report line and the items as JSON.
@@ -345,7 +431,7 @@ pub fn substitute(write: &RecordedWrite, ids: &HashMap<String, String>) -> Recor
 
 /// An undo write without redacted values (a secret the host never saw cannot be restored, and
 /// the marker must never be written).
-fn without_redacted(mut write: RecordedWrite) -> RecordedWrite {
+pub fn without_redacted(mut write: RecordedWrite) -> RecordedWrite {
     write.args.retain(|(_, v)| v != REDACTED);
     write
 }

@@ -44,7 +44,8 @@ impl Items<'_> {
         Ok(response)
     }
 
-    async fn print(&self, menu: &str, queries: &[String]) -> Result<Vec<Item>, String> {
+    /// The items of `menu` that match `queries` (API query words such as `?name=x`).
+    pub async fn print(&self, menu: &str, queries: &[String]) -> Result<Vec<Item>, String> {
         let mut request = Request::new(format!("{menu}/print"));
         for q in queries {
             request = request.query(q.clone());

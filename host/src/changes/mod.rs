@@ -11,12 +11,18 @@
 //!
 //! - `menus.rs`: where writes can be undone exactly; `plan.rs`: plans and how they read;
 //! - `items.rs`: reading items and sending writes; `inverse.rs`: the writes that undo a write;
-//! - `apply.rs`: drift check, exact apply, undo on refusal, read-back; `store.rs`: SQLite audit.
+//! - `apply.rs`: drift check, exact apply, undo on refusal, read-back; `store.rs`: SQLite audit;
+//! - `net.rs`: the revert script and scheduler entry that let the router undo a change the
+//!   host lost; `lifecycle.rs`: keeping, confirming, rolling back and listing applied changes;
+//!   `history.rs`: the audit as text.
 
 pub mod apply;
+pub mod history;
 pub mod inverse;
 pub mod items;
+mod lifecycle;
 pub mod menus;
+pub mod net;
 pub mod plan;
 pub mod store;
 
@@ -30,15 +36,15 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::plugin_host::RecordedWrite;
-use crate::routeros::Router;
-use apply::Applier;
+use crate::routeros::{Client, ClientConfig, Limits, Request, Router};
+use apply::{Applied, Applier, Sending, Sent};
 use items::Items;
 use menus::Menus;
 use plan::{Step, carries_secrets, item_summary, redacted, write_line};
 use store::{AuditStore, PlanRow, format_ms, now_ms};
 
 /// Name of the host's tool that applies a plan by id.
-pub const APPLY_TOOL: &str = "mikrotik_apply_plan";
+pub const APPLY_TOOL: &str = crate::host_tools::APPLY_PLAN;
 
 /// What the operator lets tools do to the router.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,6 +91,27 @@ impl ApplyPlans {
     }
 }
 
+/// When an applied change is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeepChanges {
+    /// As soon as the host logs in again over a fresh connection.
+    Auto,
+    /// Only after `mikrotik_confirm_change`; otherwise the router reverts it.
+    Manual,
+}
+
+impl KeepChanges {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            "manual" => Ok(Self::Manual),
+            other => Err(format!(
+                "MCP_MIKROTIK_KEEP_CHANGES (--keep-changes) must be auto or manual, not {other:?}"
+            )),
+        }
+    }
+}
+
 /// Settings of change control.
 #[derive(Clone, Debug)]
 pub struct ChangeConfig {
@@ -98,6 +125,9 @@ pub struct ChangeConfig {
     pub plan_ttl: Duration,
     /// Deadline of each command change control sends.
     pub deadline: Duration,
+    /// When the router's safety net reverts a change the host has not kept; zero: no net.
+    pub rollback_after: Duration,
+    pub keep: KeepChanges,
 }
 
 impl ChangeConfig {
@@ -144,6 +174,8 @@ pub enum Decision {
 pub struct ChangeControl {
     cfg: ChangeConfig,
     router: Arc<dyn Router>,
+    /// How to reach the router over a fresh connection, to check it still lets the host in.
+    fresh: ClientConfig,
     menus: Menus,
     store: AuditStore,
     /// Exact steps of plans whose writes carry secret values, which the store never holds.
@@ -153,12 +185,17 @@ pub struct ChangeControl {
 }
 
 impl ChangeControl {
-    /// Open the audit store and get ready to plan for `router`.
-    pub fn open(cfg: ChangeConfig, router: Arc<dyn Router>) -> Result<Self, String> {
+    /// Open the audit store and get ready to plan for `router`, which `fresh` reaches anew.
+    pub fn open(
+        cfg: ChangeConfig,
+        router: Arc<dyn Router>,
+        fresh: ClientConfig,
+    ) -> Result<Self, String> {
         let store = AuditStore::open(&cfg.state_dir, cfg.retention)?;
         Ok(Self {
             cfg,
             router,
+            fresh,
             menus: Menus::bundled(),
             store,
             exact: Mutex::new(HashMap::new()),
@@ -189,8 +226,22 @@ impl ChangeControl {
         format!("p{:016x}", h.finish())
     }
 
+    pub fn keep(&self) -> KeepChanges {
+        self.cfg.keep
+    }
+
     /// Plan the writes a dry run of `tool` recorded: read the items they touch, store the plan.
     pub async fn plan(&self, tool: &str, writes: Vec<RecordedWrite>) -> Result<Proposal, String> {
+        self.plan_rollback(tool, writes, None).await
+    }
+
+    /// [`Self::plan`], for a plan that rolls back change `rolls_back` when it is `Some`.
+    async fn plan_rollback(
+        &self,
+        tool: &str,
+        writes: Vec<RecordedWrite>,
+        rolls_back: Option<String>,
+    ) -> Result<Proposal, String> {
         let secret = carries_secrets(&writes);
         let steps = plan::steps(&self.items(), &self.menus, writes).await?;
         let id = self.new_id();
@@ -206,6 +257,9 @@ impl ChangeControl {
             steps: serde_json::to_string(&stored).map_err(|e| e.to_string())?,
             state: "pending".into(),
             decided_by: None,
+            outcome: None,
+            net_until_ms: None,
+            rolls_back,
         };
         let text = describe(&row, &stored);
         self.store.insert_plan(
@@ -297,22 +351,159 @@ impl ChangeControl {
             "accepted",
             &json!({ "by": by }).to_string(),
         );
+        let rollback_after = Some(self.cfg.rollback_after).filter(|d| !d.is_zero());
+        let items = self.items();
         let applier = Applier {
-            items: self.items(),
+            items,
             menus: &self.menus,
             store: &self.store,
             plan_id,
+            rollback_after,
         };
-        let applied = applier.apply(&steps).await;
-        let _ = self.store.finish(plan_id, applied.state);
+        let applied = match applier.send(&steps).await {
+            Sending::Done(applied) => {
+                let _ = self.store.finish(plan_id, applied.state);
+                applied
+            }
+            Sending::Sent(sent) => {
+                let applied = self.settle(&applier, &steps, &sent).await;
+                if let Some(original) = &row.rolls_back
+                    && applied.ok
+                {
+                    self.rolled_back(original).await;
+                }
+                applied
+            }
+        };
         let mut structured = applied.structured;
         structured["plan_id"] = json!(plan_id);
+        structured["change_id"] = json!(plan_id);
         structured["approved_by"] = json!(by);
         ChangeResult {
-            text: format!("Plan {plan_id} (approved by {by}):\n{}", applied.text),
+            text: format!("Change {plan_id} (approved by {by}):\n{}", applied.text),
             structured,
             is_error: !applied.ok,
         }
+    }
+
+    /// Whether a fresh connection logs in to the router and answers.
+    async fn login_check(&self) -> Result<(), String> {
+        let mut cfg = self.fresh.clone();
+        // Well inside the net's delay, so a late answer is not taken for a working change.
+        let wait = self
+            .cfg
+            .deadline
+            .min(Duration::from_secs(5))
+            .min(self.cfg.rollback_after / 2);
+        cfg.connect_timeout = wait;
+        let client = Client::new(cfg)?;
+        let request = Request::new("/system/identity/print").limits(Limits {
+            deadline: wait,
+            max_rows: 10,
+        });
+        client
+            .call(request)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// After every write was accepted: check the host can still log in, read the items back,
+    /// and keep the change, leave it for confirmation, or leave it to the router to revert.
+    async fn settle(&self, applier: &Applier<'_>, steps: &[Step], sent: &Sent) -> Applied {
+        let id = applier.plan_id;
+        let outcome = |applied: &Applied| {
+            json!({ "ids": sent.ids, "rets": sent.rets, "writes": applied.structured["writes"] })
+                .to_string()
+        };
+        let Some(until) = sent.net_until_ms else {
+            let applied = applier.report(steps, sent).await;
+            let _ = self.store.settle(id, "applied", &outcome(&applied), None);
+            return applied;
+        };
+        let fires = format_ms(until);
+        if let Err(e) = self.login_check().await {
+            let _ = self.store.record(
+                Some(id),
+                &self.router.target(),
+                "login-check",
+                &json!({ "ok": false, "error": e }).to_string(),
+            );
+            let text = format!(
+                "All {} write(s) were accepted, but afterwards the host could not log in to router {} over a fresh connection: {e}\n\
+                 The change may have cut the host off. The router reverts it by itself at {fires} (--rollback-after); the server reconnects after that.",
+                steps.len(),
+                self.router.target()
+            );
+            let _ = self.store.settle(id, "cut-off", "{}", Some(until));
+            return Applied {
+                ok: false,
+                state: "cut-off",
+                structured: json!({ "state": "cut-off", "reverts_at": fires, "error": e }),
+                text,
+            };
+        }
+        let _ = self.store.record(
+            Some(id),
+            &self.router.target(),
+            "login-check",
+            &json!({ "ok": true }).to_string(),
+        );
+        let mut applied = applier.report(steps, sent).await;
+        let net = applier.net();
+        let (state, note) = match self.cfg.keep {
+            KeepChanges::Auto => match net.disarm().await {
+                Ok(true) => (
+                    "kept",
+                    "The host logged in again over a fresh connection, so the change is kept (the router's safety net was removed).".to_string(),
+                ),
+                Ok(false) => (
+                    "reverted-by-router",
+                    format!(
+                        "But the router's safety net had already fired: the router reverted the change (applying and checking took longer than --rollback-after {} s).",
+                        self.cfg.rollback_after.as_secs()
+                    ),
+                ),
+                Err(e) => (
+                    "awaiting-confirmation",
+                    format!(
+                        "The router's safety net could not be removed ({e}): the router reverts the change at {fires} unless mikrotik_confirm_change with change_id \"{id}\" succeeds before then."
+                    ),
+                ),
+            },
+            KeepChanges::Manual => {
+                let source = net::script(id, steps, &sent.rets, &sent.ids, &self.menus);
+                if let Err(e) = net.rewrite(&source).await {
+                    tracing::warn!(change = id, "could not put the new ids in the revert script: {e}");
+                }
+                (
+                    "awaiting-confirmation",
+                    format!(
+                        "The change is kept only if it is confirmed: once the person has checked that the network works, call mikrotik_confirm_change with change_id \"{id}\" before {fires}. Otherwise the router reverts it by itself."
+                    ),
+                )
+            }
+        };
+        let _ = self.store.record(
+            Some(id),
+            &self.router.target(),
+            state,
+            &json!({ "note": note }).to_string(),
+        );
+        let net_until = (state == "awaiting-confirmation").then_some(until);
+        let _ = self.store.settle(id, state, &outcome(&applied), net_until);
+        applied.ok = state != "reverted-by-router";
+        applied.state = match state {
+            "kept" => "kept",
+            "reverted-by-router" => "reverted-by-router",
+            _ => "awaiting-confirmation",
+        };
+        applied.structured["state"] = json!(state);
+        if let Some(until) = net_until {
+            applied.structured["reverts_at"] = json!(format_ms(until));
+        }
+        applied.text.push_str(&format!("\n{note}"));
+        applied
     }
 
     fn close(&self, proposal: &Proposal, state: &str, by: &str) -> ChangeResult {

@@ -26,7 +26,10 @@ CREATE TABLE IF NOT EXISTS plans (
     steps TEXT NOT NULL,
     state TEXT NOT NULL,
     decided_by TEXT,
-    decided_ms INTEGER
+    decided_ms INTEGER,
+    outcome TEXT,
+    net_until_ms INTEGER,
+    rolls_back TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -55,9 +58,18 @@ pub struct PlanRow {
     pub router: String,
     pub tool: String,
     pub steps: String,
-    /// `pending`, `approved`, `applying`, `applied`, `failed`, `declined`, `cancelled`.
+    /// Before a decision: `pending`, `approved`, `declined`, `cancelled`; while sending
+    /// `applying`; then `failed` or `refused` (the router is as before), `applied` (no safety
+    /// net), `kept`, `awaiting-confirmation`, `cut-off` (the router reverts it),
+    /// `confirmed`, `reverted-by-router`, `rolled-back`.
     pub state: String,
     pub decided_by: Option<String>,
+    /// After applying: the ids the router gave (`ids`, `rets`) and the items as read back.
+    pub outcome: Option<String>,
+    /// When the router's safety net fires, while it is armed.
+    pub net_until_ms: Option<i64>,
+    /// The change this plan rolls back, if it is a rollback.
+    pub rolls_back: Option<String>,
 }
 
 /// One audit record.
@@ -98,6 +110,14 @@ impl AuditStore {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(fail)?;
         conn.execute_batch(SCHEMA).map_err(fail)?;
+        // Databases from before the safety net lack its columns.
+        for column in ["outcome TEXT", "net_until_ms INTEGER", "rolls_back TEXT"] {
+            match conn.execute(&format!("ALTER TABLE plans ADD COLUMN {column}"), []) {
+                Ok(_) => {}
+                Err(e) if e.to_string().contains("duplicate column") => {}
+                Err(e) => return Err(fail(e)),
+            }
+        }
         let cutoff = now_ms() - retention.as_millis().min(i64::MAX as u128) as i64;
         conn.execute("DELETE FROM events WHERE at_ms < ?1", params![cutoff])
             .map_err(fail)?;
@@ -147,8 +167,8 @@ impl AuditStore {
             .transaction()
             .map_err(|e| self.error("store the plan", e))?;
         tx.execute(
-            "INSERT INTO plans (id, created_ms, expires_ms, router, tool, steps, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![plan.id, plan.created_ms, plan.expires_ms, plan.router, plan.tool, plan.steps, plan.state],
+            "INSERT INTO plans (id, created_ms, expires_ms, router, tool, steps, state, rolls_back) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![plan.id, plan.created_ms, plan.expires_ms, plan.router, plan.tool, plan.steps, plan.state, plan.rolls_back],
         )
         .map_err(|e| self.error("store the plan", e))?;
         tx.execute(
@@ -212,9 +232,49 @@ impl AuditStore {
             .map_err(|e| self.error("update the plan", e))
     }
 
+    /// Record how an apply ended: the final state, the outcome and when the net fires.
+    pub fn settle(
+        &self,
+        id: &str,
+        state: &str,
+        outcome: &str,
+        net_until_ms: Option<i64>,
+    ) -> Result<(), String> {
+        self.conn()
+            .execute(
+                "UPDATE plans SET state = ?1, outcome = ?2, net_until_ms = ?3 WHERE id = ?4",
+                params![state, outcome, net_until_ms, id],
+            )
+            .map(drop)
+            .map_err(|e| self.error("update the change", e))
+    }
+
+    /// Move an applied change from one of `from` states to `to`, atomically (no expiry: plans
+    /// expire, changes do not); the stored row when it moved, else why not.
+    pub fn move_change(&self, id: &str, from: &[&str], to: &str) -> Result<PlanRow, String> {
+        let conn = self.conn();
+        let placeholders = vec!["?"; from.len()].join(", ");
+        let sql =
+            format!("UPDATE plans SET state = ?1 WHERE id = ?2 AND state IN ({placeholders})");
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&to, &id];
+        values.extend(from.iter().map(|s| s as &dyn rusqlite::ToSql));
+        let moved = conn
+            .execute(&sql, values.as_slice())
+            .map_err(|e| self.error("update the change", e))?;
+        match Self::load(&conn, id).map_err(|e| self.error("read the change", e))? {
+            Some(row) if moved == 1 => Ok(row),
+            Some(row) => Err(format!(
+                "change {id} is {}, not {}",
+                row.state,
+                from.join(" or ")
+            )),
+            None => Err(format!("there is no change {id}")),
+        }
+    }
+
     fn load(conn: &Connection, id: &str) -> rusqlite::Result<Option<PlanRow>> {
         conn.query_row(
-            "SELECT id, created_ms, expires_ms, router, tool, steps, state, decided_by FROM plans WHERE id = ?1",
+            "SELECT id, created_ms, expires_ms, router, tool, steps, state, decided_by, outcome, net_until_ms, rolls_back FROM plans WHERE id = ?1",
             params![id],
             plan_row,
         )
@@ -231,7 +291,7 @@ impl AuditStore {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(
-                "SELECT id, created_ms, expires_ms, router, tool, steps, state, decided_by FROM plans \
+                "SELECT id, created_ms, expires_ms, router, tool, steps, state, decided_by, outcome, net_until_ms, rolls_back FROM plans \
                  ORDER BY created_ms DESC LIMIT ?1",
             )
             .map_err(|e| self.error("list plans", e))?;
@@ -273,6 +333,9 @@ fn plan_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PlanRow> {
         steps: r.get(5)?,
         state: r.get(6)?,
         decided_by: r.get(7)?,
+        outcome: r.get(8)?,
+        net_until_ms: r.get(9)?,
+        rolls_back: r.get(10)?,
     })
 }
 
@@ -296,6 +359,9 @@ mod tests {
             steps: "[]".into(),
             state: "pending".into(),
             decided_by: None,
+            outcome: None,
+            net_until_ms: None,
+            rolls_back: None,
         }
     }
 

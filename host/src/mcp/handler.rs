@@ -14,7 +14,7 @@ use rmcp::service::{ElicitationMode, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use super::tools::{change, failure, success, to_mcp};
-use crate::changes::{APPLY_TOOL, Decision, Proposal};
+use crate::changes::{Decision, Proposal};
 use crate::dispatch::{Outcome, Tools};
 use crate::plugin_host::{ProgressFn, ToolError};
 
@@ -156,8 +156,8 @@ impl ServerHandler for Server {
         });
         let by = client_name(&context.peer);
         let call = self.tools.call(&request.name, args, progress, &by);
-        let outcome = if request.name == APPLY_TOOL {
-            // Once a write may have gone out, the apply runs to its end and reports.
+        let outcome = if !self.tools.cancellable(&request.name) {
+            // Once a write may go out, the call runs to its end and reports.
             call.await
         } else {
             tokio::select! {

@@ -39,14 +39,29 @@ pub fn to_mcp(info: &ToolInfo, planned: bool) -> Tool {
     tool
 }
 
+/// Every state a change result can report.
+const STATES: &[&str] = &[
+    "pending",
+    "applied",
+    "kept",
+    "awaiting-confirmation",
+    "cut-off",
+    "reverted-by-router",
+    "failed",
+    "refused",
+    "declined",
+    "cancelled",
+];
+
 /// `schema`, or the shape of a change result.
 fn or_change(schema: &Map<String, Value>) -> Map<String, Value> {
     let change = json!({
         "type": "object",
         "description": "A change planned, applied, refused or declined (see state).",
         "properties": {
-            "state": {"enum": ["pending", "applied", "failed", "refused", "declined", "cancelled"]},
-            "plan_id": {"type": "string"}
+            "state": {"enum": STATES},
+            "plan_id": {"type": "string"},
+            "change_id": {"type": "string"}
         },
         "required": ["state"]
     });

@@ -1,0 +1,390 @@
+//! What happens to a change after it was applied: confirming it (`mikrotik_confirm_change`,
+//! which takes the router's safety net down), rolling it back (`mikrotik_rollback_change`, a
+//! new plan of the writes that undo it, made only while its items are as it left them),
+//! listing changes with their state (`mikrotik_list_changes`), the audit for the model
+//! (`mikrotik_get_change_history`), and cleaning up nets left on the router by a server that
+//! stopped.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::apply::{substitute, without_redacted};
+use super::history;
+use super::inverse::undo;
+use super::net::{self, Net};
+use super::plan::Step;
+use super::store::{PlanRow, format_ms, now_ms};
+use super::{ChangeControl, ChangeResult, Proposal, error};
+use crate::plugin_host::policy::secrets::REDACTED;
+
+/// Name of the tool that rolls a change back.
+pub const ROLLBACK_TOOL: &str = "mikrotik_rollback_change";
+
+/// States of a change whose writes are on the router.
+const ON_ROUTER: &[&str] = &["applied", "kept", "confirmed", "awaiting-confirmation"];
+
+/// States in which a change's safety net may still be armed on the router.
+const ARMED: &[&str] = &["awaiting-confirmation", "cut-off", "applying"];
+
+/// How many audit records `mikrotik_get_change_history` shows at most (the newest).
+const HISTORY_LINES: usize = 200;
+
+fn ok(text: String, structured: Value) -> ChangeResult {
+    ChangeResult {
+        text,
+        structured,
+        is_error: false,
+    }
+}
+
+impl ChangeControl {
+    fn net_fires(row: &PlanRow) -> String {
+        row.net_until_ms.map_or("its deadline".into(), format_ms)
+    }
+
+    /// Keep a change that waits for confirmation: remove the router's safety net.
+    pub async fn confirm(&self, id: &str, by: &str) -> ChangeResult {
+        let from = ["awaiting-confirmation", "cut-off"];
+        let row = match self.store.move_change(id, &from, "confirming") {
+            Ok(row) => row,
+            Err(e) => {
+                return error(format!(
+                    "{e}; only a change awaiting confirmation can be confirmed"
+                ));
+            }
+        };
+        let items = self.items();
+        let disarmed = Net { items: &items, id }.disarm().await;
+        let target = self.router.target();
+        match disarmed {
+            Ok(true) => {
+                let _ = self.store.move_change(id, &["confirming"], "confirmed");
+                let _ = self.store.record(
+                    Some(id),
+                    &target,
+                    "confirmed",
+                    &json!({ "by": by }).to_string(),
+                );
+                ok(
+                    format!(
+                        "Change {id} is confirmed by {by} and kept: the router's safety net was removed."
+                    ),
+                    json!({ "change_id": id, "state": "confirmed" }),
+                )
+            }
+            Ok(false) => {
+                let _ = self
+                    .store
+                    .move_change(id, &["confirming"], "reverted-by-router");
+                let _ = self
+                    .store
+                    .record(Some(id), &target, "reverted-by-router", "{}");
+                error(format!(
+                    "Too late: the router's safety net fired at {} and the router reverted change {id} by itself. Make a new plan if the change is still wanted.",
+                    Self::net_fires(&row)
+                ))
+            }
+            Err(e) => {
+                let _ = self.store.move_change(id, &["confirming"], &row.state);
+                error(format!(
+                    "Change {id} is not confirmed: the router's safety net could not be removed ({e}). The router still reverts it at {}; try again before then.",
+                    Self::net_fires(&row)
+                ))
+            }
+        }
+    }
+
+    /// A plan of the writes that undo change `id`, as long as its items are as it left them.
+    pub async fn rollback(&self, id: &str) -> Result<Proposal, String> {
+        let row = self
+            .store
+            .plan(id)?
+            .ok_or_else(|| format!("there is no change {id}; mikrotik_list_changes shows them"))?;
+        if row.state == "cut-off" {
+            return Err(format!(
+                "change {id} cut the host off; the router reverts it by itself at {}",
+                Self::net_fires(&row)
+            ));
+        }
+        if !ON_ROUTER.contains(&row.state.as_str()) {
+            return Err(format!(
+                "change {id} is {}: there is nothing of it on the router to roll back",
+                row.state
+            ));
+        }
+        if row.router != self.router.target() {
+            return Err(format!(
+                "change {id} was made on router {}, not {}",
+                row.router,
+                self.router.target()
+            ));
+        }
+        let steps: Vec<Step> = serde_json::from_str(&row.steps)
+            .map_err(|e| format!("change {id} cannot be read: {e}"))?;
+        let outcome: Value = row
+            .outcome
+            .as_deref()
+            .and_then(|o| serde_json::from_str(o).ok())
+            .unwrap_or_default();
+        let ids: HashMap<String, String> =
+            serde_json::from_value(outcome["ids"].clone()).unwrap_or_default();
+        let rets: Vec<Option<String>> =
+            serde_json::from_value(outcome["rets"].clone()).unwrap_or_default();
+        let lost: Vec<String> = steps
+            .iter()
+            .enumerate()
+            .filter_map(|(k, s)| {
+                s.irreversible
+                    .as_ref()
+                    .map(|why| format!("write {}: {why}", k + 1))
+            })
+            .collect();
+        if !lost.is_empty() {
+            return Err(format!(
+                "change {id} cannot be rolled back: it has writes the host cannot undo ({})",
+                lost.join("; ")
+            ));
+        }
+        let differs = self.differences(&steps, &outcome).await?;
+        if !differs.is_empty() {
+            return Err(format!(
+                "change {id} cannot be rolled back: its items changed since it was applied:\n- {}\nRoll back by hand, or plan a new change.",
+                differs.join("\n- ")
+            ));
+        }
+        let mut writes = Vec::new();
+        for (k, step) in steps.iter().enumerate().rev() {
+            let ret = rets.get(k).cloned().flatten();
+            for write in undo(step, ret.as_deref(), &self.menus) {
+                writes.push(substitute(&without_redacted(write), &ids));
+            }
+        }
+        if writes.is_empty() {
+            return Err(format!("change {id} has nothing to undo"));
+        }
+        self.plan_rollback(ROLLBACK_TOOL, writes, Some(id.to_string()))
+            .await
+    }
+
+    /// Fields of the items change `steps` touched that are no longer as its read-back found.
+    async fn differences(&self, steps: &[Step], outcome: &Value) -> Result<Vec<String>, String> {
+        let items = self.items();
+        let mut differs = Vec::new();
+        for (k, step) in steps.iter().enumerate() {
+            let menu = step.menu();
+            let Some(read) = outcome["writes"][k]["items"].as_array() else {
+                continue;
+            };
+            for item in read {
+                let (Some(name), Some(after)) = (item["id"].as_str(), item["after"].as_object())
+                else {
+                    continue;
+                };
+                let now = if name == menu {
+                    Some(items.singleton(menu).await?)
+                } else {
+                    items.find(menu, name).await?
+                };
+                let Some(now) = now else {
+                    differs.push(format!("{menu} {name} was removed"));
+                    continue;
+                };
+                let compared = |field: &str| {
+                    self.menus
+                        .get(menu)
+                        .is_none_or(|m| m.fields.contains(field) || field == "disabled")
+                };
+                for (field, was) in after {
+                    let was = was.as_str().unwrap_or_default();
+                    if was == REDACTED || !compared(field) {
+                        continue;
+                    }
+                    let is = now.get(field).map_or("(unset)", String::as_str);
+                    if was != is {
+                        differs.push(format!("{menu} {name}: {field} {was:?} → {is:?}"));
+                    }
+                }
+            }
+        }
+        Ok(differs)
+    }
+
+    /// Change `original` was undone by an applied rollback plan.
+    pub(super) async fn rolled_back(&self, original: &str) {
+        if let Ok(Some(row)) = self.store.plan(original)
+            && ARMED.contains(&row.state.as_str())
+        {
+            let items = self.items();
+            let _ = Net {
+                items: &items,
+                id: original,
+            }
+            .disarm()
+            .await;
+        }
+        if self
+            .store
+            .move_change(original, ON_ROUTER, "rolled-back")
+            .is_ok()
+        {
+            let _ = self
+                .store
+                .record(Some(original), &self.router.target(), "rolled-back", "{}");
+        }
+    }
+
+    /// Whether the router still has the safety net of change `id`; errors when it cannot say.
+    async fn armed(&self, id: &str) -> Result<bool, String> {
+        Ok(self
+            .items()
+            .find("/system/scheduler", &net::name(id))
+            .await?
+            .is_some())
+    }
+
+    /// Recent changes of this router with their state (pending plans included).
+    pub async fn list(&self) -> ChangeResult {
+        let rows = match self.store.plans(30) {
+            Ok(rows) => rows,
+            Err(e) => return error(e),
+        };
+        let target = self.router.target();
+        let now = now_ms();
+        let mut lines = vec![format!(
+            "{:<18}  {:<22}  {:<20}  {:<26}  NOTE",
+            "CHANGE", "STATE", "CREATED", "TOOL"
+        )];
+        let mut list = Vec::new();
+        for mut row in rows.into_iter().filter(|r| r.router == target) {
+            // The router's clock and the scheduler's second granularity decide when the net
+            // fires, not ours: ask the router whether it is still armed.
+            let mut unchecked = None;
+            if matches!(row.state.as_str(), "awaiting-confirmation" | "cut-off") {
+                match self.armed(&row.id).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        if let Ok(moved) =
+                            self.store
+                                .move_change(&row.id, &[&row.state], "reverted-by-router")
+                        {
+                            let _ = self.store.record(
+                                Some(&row.id),
+                                &target,
+                                "reverted-by-router",
+                                "{}",
+                            );
+                            row = moved;
+                        }
+                    }
+                    Err(e) => unchecked = Some(e),
+                }
+            }
+            if row.state == "pending" && row.expires_ms <= now {
+                row.state = "expired".into();
+            }
+            let note = match row.state.as_str() {
+                "pending" | "approved" => format!("plan; expires {}", format_ms(row.expires_ms)),
+                "awaiting-confirmation" | "cut-off" => match &unchecked {
+                    None => format!("the router reverts it at {}", Self::net_fires(&row)),
+                    Some(e) => format!(
+                        "the router should have reverted it at {} (could not check: {e})",
+                        Self::net_fires(&row)
+                    ),
+                },
+                _ => row
+                    .decided_by
+                    .clone()
+                    .map(|b| format!("by {b}"))
+                    .unwrap_or_default(),
+            };
+            lines.push(format!(
+                "{:<18}  {:<22}  {:<20}  {:<26}  {note}",
+                row.id,
+                row.state,
+                format_ms(row.created_ms),
+                row.tool
+            ));
+            list.push(json!({
+                "change_id": row.id, "state": row.state, "created": format_ms(row.created_ms),
+                "tool": row.tool, "decided_by": row.decided_by, "note": note,
+                "rolls_back": row.rolls_back,
+            }));
+        }
+        if list.is_empty() {
+            lines = vec![format!("No changes on router {target} in the audit yet.")];
+        }
+        ok(
+            lines.join("\n"),
+            json!({ "router": target, "changes": list }),
+        )
+    }
+
+    /// The audit since `since` (default: a day), newest last.
+    pub fn history(&self, since: Option<&str>) -> ChangeResult {
+        let since_ms = match history::since_ms(since.unwrap_or("1d")) {
+            Ok(ms) => ms,
+            Err(e) => return error(e),
+        };
+        let mut events = match self.store.events(since_ms) {
+            Ok(events) => events,
+            Err(e) => return error(e),
+        };
+        let skipped = events.len().saturating_sub(HISTORY_LINES);
+        events.drain(..skipped);
+        let mut text = history::render(&events, false);
+        if events.is_empty() {
+            text = "No audit records in that time.".into();
+        } else if skipped > 0 {
+            text = format!("({skipped} older records left out)\n{text}");
+        }
+        ok(
+            text,
+            json!({ "records": events.len(), "left_out": skipped }),
+        )
+    }
+
+    /// Remove safety nets a stopped server left on the router for changes that are settled;
+    /// nets of changes still awaiting their fate are left to fire. One line per finding.
+    pub async fn clean_up(&self) -> Result<Vec<String>, String> {
+        let items = self.items();
+        let named = |rows: Vec<super::items::Item>| -> Vec<String> {
+            rows.into_iter()
+                .filter_map(|r| r.get("name").cloned())
+                .filter(|n| n.starts_with(net::PREFIX))
+                .collect()
+        };
+        let entries = named(items.print("/system/scheduler", &[]).await?);
+        let scripts = named(items.print("/system/script", &[]).await?);
+        let mut found = Vec::new();
+        for name in entries
+            .iter()
+            .chain(scripts.iter().filter(|s| !entries.contains(s)))
+        {
+            let id = &name[net::PREFIX.len()..];
+            let entry = entries.contains(name);
+            let row = self.store.plan(id)?;
+            let settled = row
+                .as_ref()
+                .is_some_and(|r| !ARMED.contains(&r.state.as_str()));
+            if settled || (!entry && row.as_ref().is_some_and(|r| r.state != "applying")) {
+                let state = row.map(|r| r.state).unwrap_or_default();
+                match (Net { items: &items, id }).disarm().await {
+                    Ok(_) => found.push(format!(
+                        "removed the leftover safety net {name} of change {id} ({state})"
+                    )),
+                    Err(e) => found.push(format!("could not remove the leftover {name}: {e}")),
+                }
+            } else if row.is_none() {
+                found.push(format!(
+                    "{name} is not in this server's audit (another server's change?); left alone"
+                ));
+            } else {
+                found.push(format!(
+                    "{name} is armed for a change not yet settled; left to fire"
+                ));
+            }
+        }
+        Ok(found)
+    }
+}
