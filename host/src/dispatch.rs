@@ -163,6 +163,22 @@ impl Tools {
         })
     }
 
+    /// The answer to a plan of `tool` that an earlier call left pending (MCP 2026-07-28: the
+    /// retry of an input-required result, whose request state is the plan id).
+    pub async fn resume(&self, plan_id: &str, tool: &str, decision: Decision) -> ChangeResult {
+        let Some(changes) = &self.changes else {
+            return unreachable_plan();
+        };
+        match changes.pending(plan_id, tool) {
+            Ok(proposal) => changes.decide(&proposal, decision).await,
+            Err(e) => ChangeResult {
+                text: format!("{e}. Nothing was sent to the router."),
+                structured: json!({ "state": "refused", "error": e }),
+                is_error: true,
+            },
+        }
+    }
+
     /// Act on the person's answer about `proposal` (made by [`Tools::call`]).
     pub async fn decide(&self, proposal: &Proposal, decision: Decision) -> ChangeResult {
         match &self.changes {

@@ -398,3 +398,73 @@ fn two_servers_writing_at_once_keep_every_record() {
     let planned = records.iter().filter(|r| r["kind"] == "planned").count();
     assert_eq!(planned, 2 * EACH);
 }
+
+/// A client on MCP 2026-07-28 asks the person through an input-required result and a retry;
+/// the plan waits on the server under the opaque request state.
+#[test]
+fn input_required_results_for_2026_clients() {
+    let env = TestEnv::new();
+    // No initialize: on 2026-07-28 every request says who it is in its _meta.
+    let server = env.spawn_server();
+    let call = |name: &str, extra: Value| {
+        let mut params = json!({
+            "name": "mikrotik_run_command",
+            "arguments": add_dns(name),
+            "_meta": {
+                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities": {"elicitation": {"form": {}}},
+                "io.modelcontextprotocol/clientInfo": {"name": "e2e-2026", "version": "0.1.0"}
+            }
+        });
+        if let (Some(p), Some(extra)) = (params.as_object_mut(), extra.as_object()) {
+            p.extend(extra.clone());
+        }
+        server.request("tools/call", params).expect("tools/call")
+    };
+    let first = call("mrtr.lan", json!({}));
+    assert_eq!(first["resultType"], "input_required", "{first}");
+    let question = &first["inputRequests"]["confirm"];
+    assert_eq!(question["method"], "elicitation/create", "{first}");
+    assert!(
+        question["params"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("mrtr.lan"),
+        "{question}"
+    );
+    let state = first["requestState"].as_str().expect("a request state");
+    assert!(
+        dns(&env, "mrtr.lan").is_none(),
+        "nothing sent before the answer"
+    );
+
+    let forged = call(
+        "mrtr.lan",
+        json!({"requestState": "pnot-a-plan", "inputResponses": {"confirm": {"action": "accept"}}}),
+    );
+    assert_eq!(forged["isError"], true, "{forged}");
+
+    let done = call(
+        "mrtr.lan",
+        json!({"requestState": state, "inputResponses": {"confirm": {"action": "accept", "content": {}}}}),
+    );
+    assert_eq!(done["structuredContent"]["state"], "kept", "{done}");
+    assert!(
+        dns(&env, "mrtr.lan").is_some(),
+        "accepted on the retry, applied"
+    );
+    let again = call(
+        "mrtr.lan",
+        json!({"requestState": state, "inputResponses": {"confirm": {"action": "accept"}}}),
+    );
+    assert_eq!(again["isError"], true, "a plan is used once: {again}");
+
+    let declined = call("mrtr-no.lan", json!({}));
+    let state = declined["requestState"].as_str().unwrap();
+    let answer = call(
+        "mrtr-no.lan",
+        json!({"requestState": state, "inputResponses": {"confirm": {"action": "decline"}}}),
+    );
+    assert_eq!(answer["structuredContent"]["state"], "declined", "{answer}");
+    assert!(dns(&env, "mrtr-no.lan").is_none());
+}

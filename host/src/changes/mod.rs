@@ -297,6 +297,35 @@ impl ChangeControl {
         }
     }
 
+    /// A pending plan of `tool` made earlier (the opaque handle of an input-required result),
+    /// for [`Self::decide`].
+    pub fn pending(&self, plan_id: &str, tool: &str) -> Result<Proposal, String> {
+        let row = self
+            .store
+            .plan(plan_id)?
+            .ok_or_else(|| format!("there is no plan {plan_id}"))?;
+        if row.tool != tool {
+            return Err(format!(
+                "plan {plan_id} belongs to a call of {}, not {tool}",
+                row.tool
+            ));
+        }
+        if row.router != self.router.target() {
+            return Err(format!(
+                "plan {plan_id} was made for router {}, not {}",
+                row.router,
+                self.router.target()
+            ));
+        }
+        let steps: Vec<Step> =
+            serde_json::from_str(&row.steps).map_err(|e| format!("plan {plan_id}: {e}"))?;
+        Ok(Proposal {
+            id: row.id.clone(),
+            text: describe(&row, &steps),
+            structured: plan_json(&row, &steps),
+        })
+    }
+
     /// Apply a waiting plan by id (the `mikrotik_apply_plan` tool).
     pub async fn apply(&self, plan_id: &str, by: &str) -> ChangeResult {
         let from: &[&str] = match self.cfg.apply_plans {

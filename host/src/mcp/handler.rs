@@ -1,14 +1,17 @@
 //! The rmcp `ServerHandler`: initialize, tools/list, tools/call with progress and cancellation,
-//! and a change plan put to the person with elicitation when the client can ask them.
+//! and a change plan put to the person when the client can ask them: an `elicitation/create`
+//! request within the call (MCP 2025-11-25), or an input-required result whose retry carries
+//! the answer (MCP 2026-07-28; the plan waits in the audit store under the opaque handle).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, ElicitRequestParams,
-    ElicitationAction, ElicitationSchema, ErrorCode, Implementation, InitializeResult,
-    ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, Tool,
+    CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, ElicitRequest,
+    ElicitRequestParams, ElicitationAction, ElicitationSchema, ErrorCode, Implementation,
+    InitializeResult, InputRequest, InputRequiredResult, InputResponses, ListToolsResult,
+    PaginatedRequestParams, ProgressNotificationParam, ProtocolVersion, ServerCapabilities, Tool,
 };
 use rmcp::service::{ElicitationMode, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -45,10 +48,57 @@ impl Server {
     }
 }
 
-/// Who is asking, for the audit: the MCP client by the name it gave.
-fn client_name(peer: &Peer<RoleServer>) -> String {
-    peer.peer_info().map_or("an MCP client".into(), |info| {
-        format!("MCP client {:?}", info.client_info.name)
+/// Who is asking, for the audit: the MCP client by the name it gave (at initialize, or in the
+/// request's own metadata on MCP 2026-07-28).
+fn client_name(context: &RequestContext<RoleServer>) -> String {
+    context
+        .client_info()
+        .map_or("an MCP client".into(), |info| {
+            format!("MCP client {:?}", info.name)
+        })
+}
+
+/// The key of the plan's question in an input-required result (MCP 2026-07-28).
+const CONFIRM_KEY: &str = "confirm";
+
+/// What the person is asked about `plan`.
+fn question(plan: &Proposal) -> ElicitRequestParams {
+    ElicitRequestParams::FormElicitationParams {
+        meta: None,
+        message: format!(
+            "{}\n\nApply this change to the router? Accept applies exactly these writes; decline sends nothing.",
+            plan.text
+        ),
+        requested_schema: ElicitationSchema::new(BTreeMap::new()),
+    }
+}
+
+/// Whether the request comes from a client on MCP 2026-07-28 or later, which asks the person
+/// through input-required results and retries instead of `elicitation/create` requests.
+fn input_required_era(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .protocol_version()
+        .is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str())
+}
+
+/// The plan as an input-required result: the question, and the plan id as the opaque handle
+/// the client echoes back (the plan itself stays in the audit store).
+fn input_required(plan: &Proposal) -> InputRequiredResult {
+    let request = InputRequest::Elicitation(ElicitRequest::new(question(plan)));
+    InputRequiredResult::new(
+        Some(BTreeMap::from([(CONFIRM_KEY.to_string(), request)])),
+        Some(plan.id.clone()),
+    )
+}
+
+/// The person's answer carried by a retry, if there is one.
+fn answer(responses: Option<&InputResponses>, by: &str) -> Option<Decision> {
+    let action = responses?.get(CONFIRM_KEY)?.get("action")?.as_str()?;
+    let by = format!("the person, through {by}");
+    Some(match action {
+        "accept" => Decision::Accepted { by },
+        "decline" => Decision::Declined { by },
+        _ => Decision::Cancelled { by },
     })
 }
 
@@ -60,14 +110,7 @@ async fn ask(peer: &Peer<RoleServer>, plan: &Proposal, by: &str) -> Decision {
     {
         return Decision::NotAsked;
     }
-    let params = ElicitRequestParams::FormElicitationParams {
-        meta: None,
-        message: format!(
-            "{}\n\nApply this change to the router? Accept applies exactly these writes; decline sends nothing.",
-            plan.text
-        ),
-        requested_schema: ElicitationSchema::new(BTreeMap::new()),
-    };
+    let params = question(plan);
     match peer
         .create_elicitation_with_timeout(params, Some(ASK_TIMEOUT))
         .await
@@ -154,7 +197,24 @@ impl ServerHandler for Server {
             });
             f
         });
-        let by = client_name(&context.peer);
+        let by = client_name(&context);
+        let era = input_required_era(&context);
+        if era && let Some(plan_id) = request.request_state.as_deref() {
+            let result = match answer(request.input_responses.as_ref(), &by) {
+                Some(decision) => self.tools.resume(plan_id, &request.name, decision).await,
+                None => crate::changes::ChangeResult {
+                    text: format!(
+                        "the retry carries no answer to plan {plan_id} (inputResponses.{CONFIRM_KEY}); nothing was sent"
+                    ),
+                    structured: serde_json::json!({ "state": "refused" }),
+                    is_error: true,
+                },
+            };
+            return Ok(change(result).into());
+        }
+        let can_ask = context
+            .client_capabilities()
+            .is_some_and(|c| c.elicitation.is_some());
         let call = self.tools.call(&request.name, args, progress, &by);
         let outcome = if !self.tools.cancellable(&request.name) {
             // Once a write may go out, the call runs to its end and reports.
@@ -170,6 +230,10 @@ impl ServerHandler for Server {
         match outcome {
             Ok(Outcome::Output(output)) => Ok(success(output).into()),
             Ok(Outcome::Change(result)) => Ok(change(result).into()),
+            Ok(Outcome::Plan(plan)) if era && can_ask => Ok(input_required(&plan).into()),
+            Ok(Outcome::Plan(plan)) if era => {
+                Ok(change(self.tools.decide(&plan, Decision::NotAsked).await).into())
+            }
             Ok(Outcome::Plan(plan)) => {
                 let decision = tokio::select! {
                     d = ask(&context.peer, &plan, &by) => d,
