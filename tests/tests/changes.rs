@@ -468,3 +468,25 @@ fn input_required_results_for_2026_clients() {
     assert_eq!(answer["structuredContent"]["state"], "declined", "{answer}");
     assert!(dns(&env, "mrtr-no.lan").is_none());
 }
+
+/// `/export file=…` and `print file=…` write a file on the router: planned like any write,
+/// marked irreversible, never sent as a read.
+#[test]
+fn commands_that_write_a_file_are_planned() {
+    let env = TestEnv::new();
+    let server = env.server();
+    for (command, args) in [
+        ("/export", json!({"file": "backup"})),
+        ("/ip/address/print", json!({"file": "addresses"})),
+    ] {
+        let result = server.call_tool(
+            "mikrotik_run_command",
+            json!({"command": command, "args": args}),
+        );
+        assert!(!result.is_error, "{}", result.text);
+        let s = result.structured.clone().unwrap();
+        assert_eq!(s["state"], "pending", "{command}: {s}");
+        assert_eq!(s["irreversible"], 1, "{command}: {s}");
+        assert!(result.text.contains("IRREVERSIBLE"), "{}", result.text);
+    }
+}

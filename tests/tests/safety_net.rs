@@ -240,6 +240,16 @@ fn a_kept_change_rolls_back_while_its_items_are_as_it_left_them() {
     assert_eq!(listed_state(&server, &id), "rolled-back");
     let again = server.call_tool("mikrotik_rollback_change", json!({ "change_id": id }));
     assert!(again.is_error, "a change rolls back once");
+    let history = server.call_tool("mikrotik_get_change_history", json!({ "since": "1h" }));
+    assert!(!history.is_error, "{}", history.text);
+    for kind in ["net-armed", "login-check", "kept", "rolled-back"] {
+        assert!(history.text.contains(kind), "{kind} in {}", history.text);
+    }
+    let bad = server.try_call_tool("mikrotik_get_change_history", json!({ "since": "yesterday" }));
+    assert!(
+        bad.map(|r| r.is_error && r.text.contains("duration")).unwrap_or(true),
+        "a bad duration is a clear error"
+    );
 
     // An item changed since the change: the rollback says what differs and plans nothing.
     let plan = server.call_tool("mikrotik_run_command", add_dns("edited.lan"));
