@@ -233,7 +233,13 @@ async fn call(common: &Common, tool: &str, arguments: &str, json: bool, yes: boo
             } else {
                 Decision::NotAsked
             };
-            print_change(tools.decide(&plan, decision).await, json)
+            let result = tools.decide(&plan, decision).await;
+            let awaiting = result.structured["state"] == "awaiting-confirmation";
+            let code = print_change(result, json)?;
+            if awaiting && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                keep_from_terminal(tools, &plan.id).await?;
+            }
+            Ok(code)
         }
         Err(ToolError::Failed(msg)) => {
             eprintln!("error: {msg}");
@@ -244,6 +250,22 @@ async fn call(common: &Common, tool: &str, arguments: &str, json: bool, yes: boo
             Ok(2)
         }
     }
+}
+
+/// Under `--keep-changes manual`: ask on the terminal whether to keep the applied change; if
+/// not (or no answer), the router reverts it by itself.
+async fn keep_from_terminal(tools: &Tools, id: &str) -> Result<()> {
+    let Some(changes) = tools.changes() else {
+        return Ok(());
+    };
+    let question = "Check that the network still works. Keep this change? [y/N] ";
+    if let Decision::Accepted { by } = ask_terminal(question).await? {
+        let kept = changes.confirm(id, &by).await;
+        print_out(&kept.text)?;
+    } else {
+        print_out("Not confirmed: the router reverts the change by itself.")?;
+    }
+    Ok(())
 }
 
 /// Ask y/N on the terminal; anything but y/yes declines.

@@ -1,5 +1,5 @@
-//! The audit database: every plan, decision, write (before it is sent and after), read-back and
-//! revert, in embedded SQLite (`<state dir>/audit.sqlite3`, WAL). Several server processes may
+//! The audit database: every plan, decision, write (before it is sent and after), read-back,
+//! safety-net step, revert, confirmation and rollback, in embedded SQLite (`<state dir>/audit.sqlite3`, WAL). Several server processes may
 //! share it: a plan is claimed for applying by one atomic update, so it is single-use across
 //! processes. Nothing stored here holds a secret value.
 //!
@@ -79,8 +79,10 @@ pub struct Event {
     pub at_ms: i64,
     pub plan_id: Option<String>,
     pub router: String,
-    /// `planned`, `accepted`, `declined`, `cancelled`, `sending`, `sent`, `refused`,
-    /// `read-back`, `reverting`, `reverted`, `revert-failed`, `drift`.
+    /// `planned`, `approved`, `accepted`, `declined`, `cancelled`, `drift`, `net-armed`,
+    /// `sending`, `sent`, `refused`, `reverting`, `reverted`, `revert-failed`, `net-removed`,
+    /// `login-check`, `read-back`, `kept`, `awaiting-confirmation`, `confirmed`,
+    /// `reverted-by-router`, `rolled-back`.
     pub kind: String,
     pub detail: String,
 }
