@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use mcp_mikrotik::routeros::sim::{Sim, SimConfig, SimHandle};
-use mcp_mikrotik::routeros::{CallError, Client, ClientConfig, Request, Response};
+use mcp_mikrotik::routeros::{CallError, Client, ClientConfig, Limits, Request, Response};
 
 use crate::mcp_client::McpClient;
 use crate::paths::{Scratch, server_binary, shared_cache_home};
@@ -183,14 +183,24 @@ impl TestEnv {
 
     /// Rows of `<menu>/print` with optional query words, as (name → value) maps.
     pub fn rows(&self, menu: &str, queries: &[&str]) -> Vec<BTreeMap<String, String>> {
-        let mut request = Request::new(format!("{menu}/print"));
+        self.try_rows(menu, queries, Limits::default())
+            .unwrap_or_else(|e| panic!("{menu}/print on the simulator failed: {e}"))
+    }
+
+    /// [`Self::rows`] within `limits`, with the router's failure as an error (for a router
+    /// that may not answer, such as one whose firewall drops the API).
+    pub fn try_rows(
+        &self,
+        menu: &str,
+        queries: &[&str],
+        limits: Limits,
+    ) -> Result<Vec<BTreeMap<String, String>>, CallError> {
+        let mut request = Request::new(format!("{menu}/print")).limits(limits);
         for q in queries {
             request = request.query(*q);
         }
-        let response = self
-            .truth(request)
-            .unwrap_or_else(|e| panic!("{menu}/print on the simulator failed: {e}"));
-        response
+        let response = self.truth(request)?;
+        Ok(response
             .rows
             .iter()
             .map(|row| {
@@ -198,7 +208,7 @@ impl TestEnv {
                     .map(|a| (a.name().into_owned(), a.value().into_owned()))
                     .collect()
             })
-            .collect()
+            .collect())
     }
 
     /// A command running `mcp-mikrotik` with this environment (inherited `ROUTEROS_*` and

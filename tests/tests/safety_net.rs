@@ -24,22 +24,11 @@ fn add_dns(name: &str) -> Value {
 
 /// Rows of `menu` on the simulator, or `None` while the API does not answer.
 fn try_rows(env: &TestEnv, menu: &str) -> Option<Vec<BTreeMap<String, String>>> {
-    let request = Request::new(format!("{menu}/print")).limits(Limits {
+    let limits = Limits {
         deadline: Duration::from_millis(500),
         max_rows: 10_000,
-    });
-    let response = env.truth(request).ok()?;
-    Some(
-        response
-            .rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|a| (a.name().into_owned(), a.value().into_owned()))
-                    .collect()
-            })
-            .collect(),
-    )
+    };
+    env.try_rows(menu, &[], limits).ok()
 }
 
 fn dns_names(env: &TestEnv) -> Vec<String> {

@@ -106,25 +106,14 @@ fn restore(menu: &str, target: &Target, fields: &[String]) -> Vec<RecordedWrite>
 mod tests {
     use super::*;
     use crate::changes::items::Item;
+    use crate::changes::plan::fixtures::{self, item};
 
     fn step(command: &str, args: &[(&str, &str)], targets: Vec<Target>) -> Step {
         Step {
-            write: write(
-                command.into(),
-                args.iter()
-                    .map(|(n, v)| (n.to_string(), v.to_string()))
-                    .collect(),
-            ),
+            write: fixtures::write(command, args),
             targets,
             irreversible: None,
         }
-    }
-
-    fn item(pairs: &[(&str, &str)]) -> Item {
-        pairs
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect()
     }
 
     fn target(id: &str, before: Item, next: Option<&str>) -> Target {

@@ -247,26 +247,8 @@ impl Net<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::items::Item;
     use crate::changes::plan::Target;
-
-    fn write(command: &str, args: &[(&str, &str)]) -> RecordedWrite {
-        RecordedWrite {
-            command: command.into(),
-            args: args
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            placeholder: None,
-        }
-    }
-
-    fn item(pairs: &[(&str, &str)]) -> Item {
-        pairs
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::changes::plan::fixtures::{item, write};
 
     #[test]
     fn values_are_quoted_for_the_script_language() {

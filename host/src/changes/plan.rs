@@ -257,20 +257,34 @@ pub fn item_summary(item: &Item) -> String {
     parts.join(" ")
 }
 
+/// Writes and items for the unit tests of change control.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub mod fixtures {
+    use super::{Item, RecordedWrite};
 
-    fn write(command: &str, args: &[(&str, &str)]) -> RecordedWrite {
+    fn pairs(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string()))
+    }
+
+    /// A write of `command` with `args`.
+    pub fn write(command: &str, args: &[(&str, &str)]) -> RecordedWrite {
         RecordedWrite {
             command: command.into(),
-            args: args
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
+            args: pairs(args).collect(),
             placeholder: None,
         }
     }
+
+    /// An item with these fields.
+    pub fn item(fields: &[(&str, &str)]) -> Item {
+        pairs(fields).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::write;
+    use super::*;
 
     #[test]
     fn steps_know_what_they_change() {
