@@ -64,6 +64,7 @@ pub fn apply(
         "disable" if !singleton => enable(st, menu, cmd, false)?,
         "unset" if !singleton => unset(st, menu, cmd)?,
         "move" if ordered => move_items(st, menu, cmd)?,
+        "make-static" if menu == "/ip/dhcp-server/lease" => make_static(st, menu, cmd)?,
         _ => {
             return Err(refuse(
                 Some(CATEGORY_MISSING),
@@ -346,6 +347,18 @@ fn enable(st: &mut State, menu: &str, cmd: &Command, on: bool) -> Result<Option<
     for id in selected(t, cmd)? {
         if let Some(p) = t.position(id) {
             t.items[p].set(b"disabled", if on { b"false" } else { b"true" });
+        }
+    }
+    Ok(None)
+}
+
+/// `make-static` on DHCP leases: the selected dynamic leases become static (kept after they
+/// expire), as on RouterOS.
+fn make_static(st: &mut State, menu: &str, cmd: &Command) -> Result<Option<String>, Refusal> {
+    let t = table_mut(st, menu)?;
+    for id in selected(t, cmd)? {
+        if let Some(p) = t.position(id) {
+            t.items[p].set(b"dynamic", b"false");
         }
     }
     Ok(None)
