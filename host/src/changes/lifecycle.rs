@@ -156,6 +156,12 @@ impl ChangeControl {
         let mut writes = Vec::new();
         for (k, step) in steps.iter().enumerate().rev() {
             let ret = rets.get(k).cloned().flatten();
+            if step.verb() == "add" && ret.is_none() {
+                return Err(format!(
+                    "change {id} cannot be rolled back: the router gave no id for the item write {} added",
+                    k + 1
+                ));
+            }
             for write in undo(step, ret.as_deref(), &self.menus) {
                 writes.push(substitute(&without_redacted(write), &ids));
             }
@@ -256,11 +262,14 @@ impl ChangeControl {
             "CHANGE", "STATE", "CREATED", "TOOL"
         )];
         let mut list = Vec::new();
+        let mut unreachable: Option<String> = None;
         for mut row in rows.into_iter().filter(|r| r.router == target) {
             // The router's clock and the scheduler's second granularity decide when the net
             // fires, not ours: ask the router whether it is still armed.
-            let mut unchecked = None;
-            if matches!(row.state.as_str(), "awaiting-confirmation" | "cut-off") {
+            let mut unchecked = unreachable.clone();
+            if unchecked.is_none()
+                && matches!(row.state.as_str(), "awaiting-confirmation" | "cut-off")
+            {
                 match self.armed(&row.id).await {
                     Ok(true) => {}
                     Ok(false) => {
@@ -277,7 +286,11 @@ impl ChangeControl {
                             row = moved;
                         }
                     }
-                    Err(e) => unchecked = Some(e),
+                    Err(e) => {
+                        // One unanswered question is enough: do not wait for each row.
+                        unreachable = Some(e.clone());
+                        unchecked = Some(e);
+                    }
                 }
             }
             if row.state == "pending" && row.expires_ms <= now {
@@ -288,7 +301,7 @@ impl ChangeControl {
                 "awaiting-confirmation" | "cut-off" => match &unchecked {
                     None => format!("the router reverts it at {}", Self::net_fires(&row)),
                     Some(e) => format!(
-                        "the router should have reverted it at {} (could not check: {e})",
+                        "the router reverts it at {} unless it was kept (could not check the router: {e})",
                         Self::net_fires(&row)
                     ),
                 },
