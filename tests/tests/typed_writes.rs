@@ -268,3 +268,52 @@ fn read_only_hides_the_typed_write_tools() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_typed_plan_expires_and_needs_terminal_approval_under_apply_plans_person() {
+    let mut env = TestEnv::new();
+    env.set("MCP_MIKROTIK_APPLY_PLANS", "person")
+        .set("MCP_MIKROTIK_PLAN_TTL", "4");
+    let server = env.server();
+    let add = |address: &str| {
+        server.call_tool(
+            NETWORK,
+            json!({"action": "add", "kind": "dns-static",
+                   "fields": {"name": "typed.lan", "address": address}}),
+        )
+    };
+    let named = |address: &str| {
+        env.rows("/ip/dns/static", &["name=typed.lan"])
+            .iter()
+            .any(|r| r["address"] == address)
+    };
+    let late = add("10.5.5.5");
+    let late_id = structured(&late)["plan_id"].as_str().unwrap().to_string();
+    std::thread::sleep(std::time::Duration::from_millis(4500));
+    let approve_late = env.cli(&["plan", "approve", &late_id]);
+    assert_ne!(
+        approve_late.code,
+        Some(0),
+        "an expired plan cannot be approved"
+    );
+    assert!(
+        approve_late.stderr.contains("expired"),
+        "{}",
+        approve_late.stderr
+    );
+
+    let plan = add("10.6.6.6");
+    let id = structured(&plan)["plan_id"].as_str().unwrap().to_string();
+    let early = server.call_tool("mikrotik_apply_plan", json!({"plan_id": id}));
+    assert!(
+        early.is_error && early.text.contains("plan approve"),
+        "{}",
+        early.text
+    );
+    assert!(!named("10.6.6.6"));
+    let approved = env.cli(&["plan", "approve", &id]);
+    assert_eq!(approved.code, Some(0), "{}", approved.stderr);
+    let applied = server.call_tool("mikrotik_apply_plan", json!({"plan_id": id}));
+    assert!(!applied.is_error, "{}", applied.text);
+    assert!(named("10.6.6.6") && !named("10.5.5.5"));
+}
