@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::changes::apply::substitute;
+use crate::changes::apply::{substitute, without_redacted};
 use crate::changes::inverse::undo;
 use crate::changes::items::Items;
 use crate::changes::menus::Menus;
@@ -121,14 +121,11 @@ pub fn script(
                 None => vec![failed.clone()],
             }
         } else {
+            // A secret the host never saw cannot be restored: its argument is left out.
             undo(step, ret.as_deref(), menus)
                 .into_iter()
-                .map(|w| substitute(&w, ids))
-                .filter(|w| {
-                    !w.args
-                        .iter()
-                        .any(|(_, v)| v == REDACTED || v.split(',').any(is_placeholder))
-                })
+                .map(|w| substitute(&without_redacted(w), ids))
+                .filter(|w| !w.args.iter().any(|(_, v)| v.split(',').any(is_placeholder)))
                 .map(|w| command_line(&w))
                 .collect()
         };
