@@ -210,6 +210,14 @@ impl McpClient {
         pending.rx.recv_timeout(timeout).ok()
     }
 
+    /// The names of the tools `tools/list` gives.
+    pub fn tool_names(&self) -> Vec<String> {
+        self.list_tools()
+            .iter()
+            .filter_map(|t| t["name"].as_str().map(str::to_string))
+            .collect()
+    }
+
     /// `tools/list`: the tools array.
     pub fn list_tools(&self) -> Vec<Value> {
         let result = self

@@ -161,11 +161,7 @@ fn manual_keep_reverts_an_unconfirmed_change_and_keeps_a_confirmed_one() {
         .set("MCP_MIKROTIK_ROLLBACK_AFTER", "3")
         .set("MCP_MIKROTIK_KEEP_CHANGES", "manual");
     let server = env.server();
-    let tools: Vec<String> = server
-        .list_tools()
-        .iter()
-        .filter_map(|t| t["name"].as_str().map(str::to_string))
-        .collect();
+    let tools = server.tool_names();
     assert!(tools.contains(&"mikrotik_confirm_change".to_string()));
 
     let left = server.call_tool("mikrotik_run_command", add_dns("unconfirmed.lan"));

@@ -257,11 +257,7 @@ fn read_only_hides_the_typed_write_tools() {
     let mut env = TestEnv::new();
     env.set("ROUTEROS_READ_ONLY", "true");
     let server = env.server();
-    let names: Vec<String> = server
-        .list_tools()
-        .iter()
-        .filter_map(|t| t["name"].as_str().map(str::to_string))
-        .collect();
+    let names = server.tool_names();
     assert!(names.contains(&"mikrotik_get_firewall_rules".to_string()));
     assert!(
         !names.iter().any(|n| n == FIREWALL || n == NETWORK),
