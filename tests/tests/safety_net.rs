@@ -307,3 +307,26 @@ fn leftover_nets_are_cleaned_up_at_start() {
         );
     }
 }
+
+#[test]
+fn a_confirm_the_router_does_not_answer_can_be_retried() {
+    let mut env = TestEnv::new();
+    env.set("ROUTEROS_WRITES", "allow")
+        .set("MCP_MIKROTIK_TIMEOUT", "2")
+        .set("MCP_MIKROTIK_ROLLBACK_AFTER", "60")
+        .set("MCP_MIKROTIK_KEEP_CHANGES", "manual");
+    let server = env.server();
+    let change = server.call_tool("mikrotik_run_command", add_dns("retried.lan"));
+    assert_eq!(state(&change), "awaiting-confirmation", "{}", change.text);
+    let id = change_id(&change);
+    env.sim()
+        .faults()
+        .set_once(mcp_mikrotik::routeros::sim::Fault::Stall);
+    let stalled = server.call_tool("mikrotik_confirm_change", json!({ "change_id": id }));
+    assert!(stalled.is_error, "{}", stalled.text);
+    assert!(stalled.text.contains("try again"), "{}", stalled.text);
+    assert_eq!(listed_state(&server, &id), "awaiting-confirmation");
+    let confirmed = server.call_tool("mikrotik_confirm_change", json!({ "change_id": id }));
+    assert!(!confirmed.is_error, "{}", confirmed.text);
+    assert!(names(&env, "/system/scheduler").is_empty());
+}

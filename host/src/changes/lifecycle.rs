@@ -45,6 +45,18 @@ impl ChangeControl {
 
     /// Keep a change that waits for confirmation: remove the router's safety net.
     pub async fn confirm(&self, id: &str, by: &str) -> ChangeResult {
+        let target = self.router.target();
+        let prior = match self.store.plan(id) {
+            Ok(Some(row)) if row.router != target => {
+                return error(format!(
+                    "change {id} was made on router {}, not {target}",
+                    row.router
+                ));
+            }
+            Ok(Some(row)) => row.state,
+            Ok(None) => return error(format!("there is no change {id}")),
+            Err(e) => return error(e),
+        };
         let from = ["awaiting-confirmation", "cut-off"];
         let row = match self.store.move_change(id, &from, "confirming") {
             Ok(row) => row,
@@ -56,7 +68,6 @@ impl ChangeControl {
         };
         let items = self.items();
         let disarmed = Net { items: &items, id }.disarm().await;
-        let target = self.router.target();
         match disarmed {
             Ok(true) => {
                 let _ = self.store.move_change(id, &["confirming"], "confirmed");
@@ -86,7 +97,7 @@ impl ChangeControl {
                 ))
             }
             Err(e) => {
-                let _ = self.store.move_change(id, &["confirming"], &row.state);
+                let _ = self.store.move_change(id, &["confirming"], &prior);
                 error(format!(
                     "Change {id} is not confirmed: the router's safety net could not be removed ({e}). The router still reverts it at {}; try again before then.",
                     Self::net_fires(&row)
