@@ -1,7 +1,7 @@
 //! The typed write tools end to end against the simulated router, through change control:
 //! a person accepts, declines or cancels (elicitation), a plan id applies once and is refused
-//! when the item changed meanwhile, items go by `.id` (place-before, move), every kind reaches
-//! the router, and read-only mode hides the tools.
+//! when the item changed or went away meanwhile, items go by `.id` (place-before, move) as the
+//! read tools show it, every kind reaches the router, and read-only mode hides the tools.
 
 use std::collections::BTreeMap;
 
@@ -312,4 +312,248 @@ fn a_typed_plan_expires_and_needs_terminal_approval_under_apply_plans_person() {
     let applied = server.call_tool("mikrotik_apply_plan", json!({"plan_id": id}));
     assert!(!applied.is_error, "{}", applied.text);
     assert!(named("10.6.6.6") && !named("10.5.5.5"));
+}
+
+/// The `.id` of the first row of a read tool's structured `rows` (under `section`, when the
+/// tool has several) for which `pick` holds.
+fn read_id(
+    server: &e2e::mcp_client::McpClient,
+    tool: &str,
+    args: Value,
+    section: Option<&str>,
+    pick: impl Fn(&Value) -> bool,
+) -> String {
+    let result = server.call_ok(tool, args);
+    let json = structured(&result);
+    let rows = match section {
+        Some(name) => &json[name]["rows"],
+        None => &json["rows"],
+    };
+    let row = rows
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| pick(r)))
+        .unwrap_or_else(|| panic!("no matching row from {tool}: {}", result.text));
+    let id = row[".id"].as_str().unwrap_or("").to_string();
+    assert!(id.starts_with('*'), "{tool} shows no .id: {row}");
+    assert!(result.text.contains(&id), "{tool}'s text shows {id}");
+    id
+}
+
+#[test]
+fn ids_from_the_read_tools_drive_the_typed_tools() {
+    let mut env = TestEnv::new();
+    env.set("ROUTEROS_WRITES", "allow");
+    let server = env.server();
+    let change = |tool: &str, args: Value| {
+        let result = server.call_ok(tool, args);
+        assert_eq!(state(&result), "kept", "{}", result.text);
+        result
+    };
+
+    let nat = read_id(
+        &server,
+        "mikrotik_get_firewall_rules",
+        json!({"table": "nat"}),
+        None,
+        |_| true,
+    );
+    let added = change(
+        FIREWALL,
+        json!({"action": "add", "kind": "nat", "place_before": nat,
+               "fields": {"chain": "dstnat", "action": "dst-nat", "protocol": "tcp",
+                          "dst-port": 8443, "to-addresses": "192.168.88.11",
+                          "to-ports": 443, "disabled": true}}),
+    );
+    let new = added_id(&added);
+    assert_eq!(ids(&env, "/ip/firewall/nat")[..2], [new.clone(), nat]);
+    change(
+        FIREWALL,
+        json!({"action": "update", "kind": "nat", "id": new, "fields": {"to-ports": 8443}}),
+    );
+    change(
+        FIREWALL,
+        json!({"action": "enable", "kind": "nat", "id": new}),
+    );
+    let rule = item(&env, "/ip/firewall/nat", &new).unwrap();
+    assert_eq!(
+        (rule["to-ports"].as_str(), rule["disabled"].as_str()),
+        ("8443", "false")
+    );
+
+    change(
+        FIREWALL,
+        json!({"action": "add", "kind": "address-list",
+               "fields": {"list": "typed", "address": "192.0.2.44", "comment": "by id"}}),
+    );
+    let entry = read_id(
+        &server,
+        "mikrotik_get_address_lists",
+        json!({"list": "typed"}),
+        None,
+        |_| true,
+    );
+    change(
+        FIREWALL,
+        json!({"action": "remove", "kind": "address-list", "id": entry}),
+    );
+    assert!(
+        env.rows("/ip/firewall/address-list", &["list=typed"])
+            .is_empty()
+    );
+
+    let dns = read_id(
+        &server,
+        "mikrotik_get_dns",
+        json!({}),
+        Some("static"),
+        |_| true,
+    );
+    change(
+        NETWORK,
+        json!({"action": "update", "kind": "dns-static", "id": dns,
+               "fields": {"comment": "checked"}}),
+    );
+    assert_eq!(
+        item(&env, "/ip/dns/static", &dns).unwrap()["comment"],
+        "checked"
+    );
+    change(
+        NETWORK,
+        json!({"action": "remove", "kind": "dns-static", "id": dns}),
+    );
+    assert!(item(&env, "/ip/dns/static", &dns).is_none());
+
+    change(
+        NETWORK,
+        json!({"action": "add", "kind": "dhcp-lease",
+               "fields": {"address": "192.168.88.231", "mac-address": "02:00:00:00:02:31",
+                          "server": "defconf"}}),
+    );
+    let lease = read_id(&server, "mikrotik_get_dhcp_leases", json!({}), None, |r| {
+        r["address"] == "192.168.88.231"
+    });
+    assert_eq!(
+        item(&env, "/ip/dhcp-server/lease", &lease).unwrap()["dynamic"],
+        "false"
+    );
+    change(
+        NETWORK,
+        json!({"action": "remove", "kind": "dhcp-lease", "id": lease}),
+    );
+    assert!(item(&env, "/ip/dhcp-server/lease", &lease).is_none());
+    let dynamic = read_id(&server, "mikrotik_get_dhcp_leases", json!({}), None, |r| {
+        r["dynamic"] == true
+    });
+    let refused = server.call_tool(
+        NETWORK,
+        json!({"action": "remove", "kind": "dhcp-lease", "id": dynamic}),
+    );
+    assert!(
+        refused.is_error && refused.text.contains("static leases only"),
+        "{}",
+        refused.text
+    );
+    assert!(item(&env, "/ip/dhcp-server/lease", &dynamic).is_some());
+
+    let address = read_id(
+        &server,
+        "mikrotik_get_ip_addresses",
+        json!({"family": "ipv4"}),
+        Some("ipv4"),
+        |r| r["interface"] == "vlan20",
+    );
+    change(
+        NETWORK,
+        json!({"action": "remove", "kind": "ip-address", "id": address}),
+    );
+    assert!(item(&env, "/ip/address", &address).is_none());
+
+    let ether = read_id(
+        &server,
+        "mikrotik_get_interfaces",
+        json!({"type": "ether"}),
+        None,
+        |r| r["disabled"] == false,
+    );
+    change(
+        NETWORK,
+        json!({"action": "disable", "kind": "interface", "id": ether}),
+    );
+    change(
+        NETWORK,
+        json!({"action": "enable", "kind": "interface", "id": ether}),
+    );
+    assert_eq!(
+        item(&env, "/interface", &ether).unwrap()["disabled"],
+        "false"
+    );
+
+    let route = read_id(&server, "mikrotik_get_routes", json!({}), None, |r| {
+        r["static"] == true && r["disabled"] == false
+    });
+    change(
+        NETWORK,
+        json!({"action": "disable", "kind": "route", "id": route}),
+    );
+    assert_eq!(item(&env, "/ip/route", &route).unwrap()["disabled"], "true");
+    change(
+        NETWORK,
+        json!({"action": "enable", "kind": "route", "id": route}),
+    );
+    assert_eq!(
+        item(&env, "/ip/route", &route).unwrap()["disabled"],
+        "false"
+    );
+}
+
+#[test]
+fn a_firewall_plan_is_refused_when_its_rule_changed_or_went_away() {
+    let env = TestEnv::new();
+    let server = env.server();
+    let menu = "/ip/firewall/filter";
+    let rules = ids(&env, menu);
+    let plan = |args: Value| {
+        let result = server.call_tool(FIREWALL, args);
+        assert_eq!(state(&result), "pending", "{}", result.text);
+        structured(&result)["plan_id"].as_str().unwrap().to_string()
+    };
+    let moved = plan(json!({"action": "move", "kind": "filter", "id": rules[2],
+                            "destination": rules[0]}));
+    env.truth(
+        Request::new("/ip/firewall/filter/set")
+            .arg("numbers", rules[2].clone())
+            .arg("comment", "edited on the router"),
+    )
+    .unwrap();
+    let refused = server.call_tool("mikrotik_apply_plan", json!({"plan_id": moved}));
+    assert!(
+        refused.is_error && refused.text.contains("changed since the plan"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(ids(&env, menu), rules, "nothing moved");
+
+    let extra = env
+        .truth(
+            Request::new("/ip/firewall/filter/add")
+                .arg("chain", "forward")
+                .arg("action", "accept")
+                .arg("comment", "short-lived"),
+        )
+        .unwrap()
+        .done
+        .text("ret")
+        .expect("new id")
+        .to_string();
+    let disabled = plan(json!({"action": "disable", "kind": "filter", "id": extra}));
+    env.truth(Request::new("/ip/firewall/filter/remove").arg("numbers", extra.clone()))
+        .unwrap();
+    let gone = server.call_tool("mikrotik_apply_plan", json!({"plan_id": disabled}));
+    assert!(
+        gone.is_error && gone.text.contains(&format!("{extra} was removed")),
+        "{}",
+        gone.text
+    );
+    assert!(item(&env, menu, &extra).is_none());
+    assert_eq!(ids(&env, menu), rules);
 }

@@ -12,6 +12,7 @@
 //! them; the plugin needs no safety code of its own. Its permissions are exactly the commands
 //! it sends.
 
+use mikrotik_plugin_sdk::values::parse_bool;
 use mikrotik_plugin_sdk::{
     Effect, Manifest, Output, Plugin, Request, RouterApi, Tool, Value, export_plugin, json, schema,
 };
@@ -25,11 +26,13 @@ pub struct Changes;
 const FIREWALL: &str = "mikrotik_change_firewall";
 const NETWORK: &str = "mikrotik_change_network";
 
-/// What a tool can change: its `kind` value, the menu, and the actions allowed there.
+/// What a tool can change: its `kind` value, the menu, the actions allowed there, and the read
+/// tool that shows its items' `.id`.
 struct Kind {
     name: &'static str,
     menu: &'static str,
     actions: &'static [&'static str],
+    reader: &'static str,
 }
 
 const RULE_ACTIONS: &[&str] = &["add", "update", "remove", "enable", "disable", "move"];
@@ -39,26 +42,31 @@ const FIREWALL_KINDS: &[Kind] = &[
         name: "filter",
         menu: "/ip/firewall/filter",
         actions: RULE_ACTIONS,
+        reader: "mikrotik_get_firewall_rules",
     },
     Kind {
         name: "nat",
         menu: "/ip/firewall/nat",
         actions: RULE_ACTIONS,
+        reader: "mikrotik_get_firewall_rules",
     },
     Kind {
         name: "mangle",
         menu: "/ip/firewall/mangle",
         actions: RULE_ACTIONS,
+        reader: "mikrotik_get_firewall_rules",
     },
     Kind {
         name: "raw",
         menu: "/ip/firewall/raw",
         actions: RULE_ACTIONS,
+        reader: "mikrotik_get_firewall_rules",
     },
     Kind {
         name: "address-list",
         menu: "/ip/firewall/address-list",
         actions: &["add", "remove"],
+        reader: "mikrotik_get_address_lists",
     },
 ];
 
@@ -67,26 +75,31 @@ const NETWORK_KINDS: &[Kind] = &[
         name: "dns-static",
         menu: "/ip/dns/static",
         actions: &["add", "update", "remove"],
+        reader: "mikrotik_get_dns",
     },
     Kind {
         name: "dhcp-lease",
         menu: "/ip/dhcp-server/lease",
         actions: &["make-static", "add", "remove"],
+        reader: "mikrotik_get_dhcp_leases",
     },
     Kind {
         name: "ip-address",
         menu: "/ip/address",
         actions: &["add", "remove"],
+        reader: "mikrotik_get_ip_addresses",
     },
     Kind {
         name: "interface",
         menu: "/interface",
         actions: &["enable", "disable", "comment"],
+        reader: "mikrotik_get_interfaces",
     },
     Kind {
         name: "route",
         menu: "/ip/route",
         actions: &["add", "remove", "enable", "disable"],
+        reader: "mikrotik_get_routes",
     },
 ];
 
@@ -223,13 +236,14 @@ fn is_id(id: &str) -> bool {
     id.len() > 1 && id.starts_with('*') && id[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
-fn checked_id<'a>(name: &str, id: &'a str) -> Result<&'a str, String> {
+fn checked_id<'a>(kind: &Kind, name: &str, id: &'a str) -> Result<&'a str, String> {
     if is_id(id) {
         Ok(id)
     } else {
         Err(format!(
-            "`{name}` must be an item .id such as *1F, as the mikrotik_get_* tools show it; \
-             positions and names are not accepted (got {id:?})"
+            "`{name}` must be an item .id such as *1F, as {} shows it; positions and names \
+             are not accepted (got {id:?})",
+            kind.reader
         ))
     }
 }
@@ -289,7 +303,7 @@ impl<'a> Change<'a> {
             )
         })?;
         let id = text(args, "id")?
-            .map(|id| checked_id("id", id))
+            .map(|id| checked_id(kind, "id", id))
             .transpose()?;
         match (action, id) {
             ("add", Some(_)) => return Err("add makes a new item: leave `id` out".into()),
@@ -315,9 +329,9 @@ impl<'a> Change<'a> {
                 return Err("give either place_before (add) or destination (move)".into());
             }
             ("add", Some(p), None) if kind.actions.contains(&"move") => {
-                Some(("place-before", checked_id("place_before", p)?))
+                Some(("place-before", checked_id(kind, "place_before", p)?))
             }
-            ("move", None, Some(d)) => Some(("destination", checked_id("destination", d)?)),
+            ("move", None, Some(d)) => Some(("destination", checked_id(kind, "destination", d)?)),
             (_, None, None) => None,
             _ => {
                 return Err(
@@ -334,25 +348,46 @@ impl<'a> Change<'a> {
         })
     }
 
-    /// Fail with a clear message unless `menu` has an item `id`.
-    fn exists(&self, router: &dyn RouterApi, id: &str) -> Result<(), String> {
+    /// Fail with a clear message unless `menu` has an item `id`; else whether it is dynamic,
+    /// when the router says.
+    fn exists(&self, router: &dyn RouterApi, id: &str) -> Result<Option<bool>, String> {
         let menu = self.kind.menu;
         let reply = Request::new(format!("{menu}/print"))
-            .arg(".proplist", ".id")
+            .arg(".proplist", ".id,dynamic")
             .query(format!(".id={id}"))
             .send(router)
             .map_err(|e| format!("cannot check {id} in {menu}: {e}"))?;
-        if reply.rows.is_empty() {
-            return Err(format!(
-                "{menu} has no item {id} (it may have been removed); list the items again for their .id"
-            ));
+        match reply.rows.first() {
+            Some(row) => Ok(row.get("dynamic").and_then(parse_bool)),
+            None => Err(format!(
+                "{menu} has no item {id} (it may have been removed); call {} again for the \
+                 current .id values",
+                self.kind.reader
+            )),
         }
-        Ok(())
+    }
+
+    /// A DHCP lease must be dynamic to be made static, and static to be removed.
+    fn check_lease(&self, id: &str, dynamic: Option<bool>) -> Result<(), String> {
+        match (self.kind.name, self.action, dynamic) {
+            ("dhcp-lease", "make-static", Some(false)) => {
+                Err(format!("lease {id} is already static"))
+            }
+            ("dhcp-lease", "remove", Some(true)) => Err(format!(
+                "lease {id} is dynamic: this tool removes static leases only (make-static it \
+                 first to keep it, or let it expire)"
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The write to send, after checking that the items it names exist.
     fn request(&self, router: &dyn RouterApi) -> Result<Request, String> {
-        for id in self.id.iter().chain(self.place.iter().map(|(_, id)| id)) {
+        if let Some(id) = self.id {
+            let dynamic = self.exists(router, id)?;
+            self.check_lease(id, dynamic)?;
+        }
+        if let Some((_, id)) = self.place {
             self.exists(router, id)?;
         }
         let mut request = Request::new(format!("{}/{}", self.kind.menu, verb(self.action)));

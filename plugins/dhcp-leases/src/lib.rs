@@ -15,7 +15,7 @@ pub struct DhcpLeases;
 
 const TOOL: &str = "mikrotik_get_dhcp_leases";
 const MENU: &str = "/ip/dhcp-server/lease";
-const FIELDS: [Field; 8] = [
+const FIELDS: [Field; 9] = [
     text("address"),
     text("mac-address"),
     text("host-name"),
@@ -24,6 +24,7 @@ const FIELDS: [Field; 8] = [
     flag("dynamic"),
     text("expires-after"),
     text("comment"),
+    text(".id"),
 ];
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 1000;
@@ -40,7 +41,7 @@ impl Plugin for DhcpLeases {
         );
         let tool = Tool::reads(
             TOOL,
-            "List DHCP server leases: address, MAC, host name, status, server, dynamic, expiry, comment.",
+            "List DHCP server leases: address, MAC, host name, status, server, dynamic, expiry, comment, .id.",
             input,
         )
         .title("DHCP leases")

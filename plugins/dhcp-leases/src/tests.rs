@@ -27,13 +27,14 @@ fn lists_leases_with_only_the_shown_fields() {
     assert_eq!(
         out.text,
         "leases: 3\n\
-         address        mac-address        host-name  status   server   dynamic  expires-after  comment\n\
-         192.168.88.10  00:00:00:00:00:01  Device_1   bound    defconf  true     8m12s          Mobile\n\
-         192.168.88.20  00:00:00:00:00:02  Device_2   bound    defconf  false    9m1s           PC\n\
-         10.10.0.5      00:00:00:00:00:03  -          waiting  guest    false    -              -"
+         address        mac-address        host-name  status   server   dynamic  expires-after  comment  .id\n\
+         192.168.88.10  00:00:00:00:00:01  Device_1   bound    defconf  true     8m12s          Mobile   *1A\n\
+         192.168.88.20  00:00:00:00:00:02  Device_2   bound    defconf  false    9m1s           PC       *1B\n\
+         10.10.0.5      00:00:00:00:00:03  -          waiting  guest    false    -              -        *1C"
     );
     let s = out.json().unwrap();
     assert_eq!(s["rows"][0]["dynamic"], json!(true));
+    assert_eq!(s["rows"][1][".id"], json!("*1B"));
     assert!(s["rows"][0].get("active-address").is_none());
     assert_eq!(
         r.calls()[0].proplist().unwrap(),

@@ -34,7 +34,7 @@ const SETTINGS: [Field; 7] = [
     number("cache-used"),
     text("cache-max-ttl"),
 ];
-const STATIC: [Field; 13] = [
+const STATIC: [Field; 14] = [
     text("name"),
     text("regexp"),
     text("type"),
@@ -48,6 +48,7 @@ const STATIC: [Field; 13] = [
     text("ttl"),
     flag("disabled"),
     text("comment"),
+    text(".id"),
 ];
 /// Where an entry's answer lives, by record type; the first present one is shown.
 const VALUE_FIELDS: [&str; 7] = [
@@ -77,7 +78,7 @@ impl Plugin for Dns {
         let tool = Tool::reads(
             TOOL,
             "Show DNS settings (servers, dynamic servers, DoH, remote requests, cache) and static \
-             DNS entries: name, type, value, TTL, disabled, comment.",
+             DNS entries: name, type, value, TTL, disabled, comment, .id.",
             input,
         )
         .title("DNS")
@@ -185,7 +186,7 @@ fn render(settings: &Row, listing: &Listing) -> Output {
     text.push('\n');
     text.push_str(&listing.summary("static entries"));
     if !listing.rows.is_empty() {
-        let mut table = Table::new(&["name", "type", "value", "ttl", "disabled", "comment"]);
+        let mut table = Table::new(&["name", "type", "value", "ttl", "disabled", "comment", ".id"]);
         for row in &listing.rows {
             table.push(vec![
                 entry_name(row),
@@ -194,6 +195,7 @@ fn render(settings: &Row, listing: &Listing) -> Output {
                 row.text("ttl").to_string(),
                 row.text("disabled").to_string(),
                 row.text("comment").to_string(),
+                row.text(".id").to_string(),
             ]);
         }
         text.push('\n');

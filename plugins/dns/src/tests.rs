@@ -40,17 +40,18 @@ fn settings_and_static_entries() {
         "DNS servers: 1.1.1.1,8.8.8.8; dynamic servers: 192.168.1.1; DoH server: -; remote \
          requests: allowed; cache: 35 of 2048 KiB used, max TTL 1w\n\
          static entries: 4\n\
-         name                type      value         ttl  disabled  comment\n\
-         router.lan          -         192.168.88.1  1d   false     defconf\n\
-         nas.lan             CNAME     storage.lan   1d   true      -\n\
-         /.*\\.ads\\.example/  NXDOMAIN  -             1d   false     -\n\
-         corp.example        FWD       10.0.0.53     1d   false     -"
+         name                type      value         ttl  disabled  comment  .id\n\
+         router.lan          -         192.168.88.1  1d   false     defconf  *1\n\
+         nas.lan             CNAME     storage.lan   1d   true      -        *2\n\
+         /.*\\.ads\\.example/  NXDOMAIN  -             1d   false     -        *3\n\
+         corp.example        FWD       10.0.0.53     1d   false     -        *4"
     );
     let s = out.json().unwrap();
     assert_eq!(s["settings"]["cache-size"], json!(2048));
     assert_eq!(s["settings"]["allow-remote-requests"], json!(true));
     assert!(s["settings"].get("max-udp-packet-size").is_none());
     assert_eq!(s["static"]["rows"][1]["cname"], json!("storage.lan"));
+    assert_eq!(s["static"]["rows"][1][".id"], json!("*2"));
     assert_eq!(s["static"]["total"], json!(4));
     assert_eq!(s["static"]["complete"], json!(true));
     let calls = r.calls();

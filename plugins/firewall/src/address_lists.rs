@@ -5,13 +5,14 @@ use mikrotik_plugin_sdk::{Field, Output, RouterApi, Tool, Value, args, json, lis
 
 pub const TOOL: &str = "mikrotik_get_address_lists";
 const MENU: &str = "/ip/firewall/address-list";
-const FIELDS: [Field; 6] = [
+const FIELDS: [Field; 7] = [
     text("list"),
     text("address"),
     flag("dynamic"),
     flag("disabled"),
     text("timeout"),
     text("comment"),
+    text(".id"),
 ];
 const DEFAULT_LIMIT: u32 = 200;
 const MAX_LIMIT: u32 = 2000;
@@ -26,7 +27,7 @@ pub fn tool() -> Tool {
     );
     Tool::reads(
         TOOL,
-        "List firewall address-list entries: list, address, dynamic, disabled, timeout, comment.",
+        "List firewall address-list entries: list, address, dynamic, disabled, timeout, comment, .id.",
         input,
     )
     .title("Firewall address lists")

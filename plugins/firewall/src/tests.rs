@@ -146,14 +146,15 @@ fn address_lists_with_optional_list_filter() {
     assert_eq!(
         out.text,
         "address-list entries: 2\n\
-         list     address          dynamic  disabled  timeout    comment\n\
-         blocked  203.0.113.7      true     false     23h59m12s  -\n\
-         lan      192.168.88.0/24  false    false     -          home"
+         list     address          dynamic  disabled  timeout    comment  .id\n\
+         blocked  203.0.113.7      true     false     23h59m12s  -        *10\n\
+         lan      192.168.88.0/24  false    false     -          home     *11"
     );
     let out = call(&r, address_lists::TOOL, json!({"list": "lan"})).unwrap();
     assert_eq!(
         out.json().unwrap()["rows"],
-        json!([{"list": "lan", "address": "192.168.88.0/24", "dynamic": false, "disabled": false, "comment": "home"}])
+        json!([{"list": "lan", "address": "192.168.88.0/24", "dynamic": false, "disabled": false, "comment": "home",
+                 ".id": "*11"}])
     );
     assert_eq!(r.calls()[1].queries, vec!["list=lan".to_string()]);
 }

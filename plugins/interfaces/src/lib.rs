@@ -15,7 +15,7 @@ pub struct Interfaces;
 
 const TOOL: &str = "mikrotik_get_interfaces";
 const MENU: &str = "/interface";
-const FIELDS: [Field; 7] = [
+const FIELDS: [Field; 8] = [
     text("name"),
     text("type"),
     flag("running"),
@@ -23,6 +23,7 @@ const FIELDS: [Field; 7] = [
     number("mtu"),
     text("mac-address"),
     text("comment"),
+    text(".id"),
 ];
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 1000;
@@ -39,7 +40,7 @@ impl Plugin for Interfaces {
         );
         let tool = Tool::reads(
             TOOL,
-            "List the router's interfaces: name, type, running, disabled, MTU, MAC address, comment.",
+            "List the router's interfaces: name, type, running, disabled, MTU, MAC address, comment, .id.",
             input,
         )
         .title("Interfaces")

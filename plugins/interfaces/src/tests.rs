@@ -29,17 +29,17 @@ fn lists_all_with_only_the_shown_fields() {
     assert_eq!(
         out.text,
         "interfaces: 4\n\
-         name    type    running  disabled  mtu   mac-address        comment\n\
-         ether1  ether   true     false     1500  08:00:27:A9:3F:55  WAN\n\
-         ether2  ether   false    false     1500  08:00:27:A9:3F:56  -\n\
-         bridge  bridge  true     false     auto  08:00:27:A9:3F:57  LAN\n\
-         vlan10  vlan    true     true      1500  08:00:27:A9:3F:57  -"
+         name    type    running  disabled  mtu   mac-address        comment  .id\n\
+         ether1  ether   true     false     1500  08:00:27:A9:3F:55  WAN      *1\n\
+         ether2  ether   false    false     1500  08:00:27:A9:3F:56  -        *2\n\
+         bridge  bridge  true     false     auto  08:00:27:A9:3F:57  LAN      *3\n\
+         vlan10  vlan    true     true      1500  08:00:27:A9:3F:57  -        *4"
     );
     let s = out.json().unwrap();
     assert_eq!(
         s["rows"][0],
         json!({"name": "ether1", "type": "ether", "running": true, "disabled": false, "mtu": 1500,
-               "mac-address": "08:00:27:A9:3F:55", "comment": "WAN"})
+               "mac-address": "08:00:27:A9:3F:55", "comment": "WAN", ".id": "*1"})
     );
     assert_eq!(s["rows"][2]["mtu"], json!("auto"));
     assert_eq!(
@@ -57,7 +57,8 @@ fn lists_all_with_only_the_shown_fields() {
             "disabled",
             "mtu",
             "mac-address",
-            "comment"
+            "comment",
+            ".id"
         ])
     );
     assert!(sent.queries.is_empty());

@@ -37,6 +37,7 @@ const IPV4: Family = Family {
         flag("invalid"),
         flag("disabled"),
         text("comment"),
+        text(".id"),
     ],
     noun: "IPv4 addresses",
     missing: "no IP package",
@@ -54,6 +55,7 @@ const IPV6: Family = Family {
         flag("invalid"),
         flag("disabled"),
         text("comment"),
+        text(".id"),
     ],
     noun: "IPv6 addresses",
     missing: "ipv6 package not installed or disabled",
@@ -76,7 +78,7 @@ impl Plugin for IpAddresses {
         });
         let tool = Tool::reads(
             TOOL,
-            "List IPv4 and/or IPv6 addresses: address, network, interface, flags, comment \
+            "List IPv4 and/or IPv6 addresses: address, network, interface, flags, comment, .id \
              (limit applies per family).",
             input,
         )

@@ -34,14 +34,14 @@ fn both_families_by_default() {
     assert_eq!(
         out.text,
         "IPv4 addresses: 3\n\
-         address          network       interface  dynamic  invalid  disabled  comment\n\
-         192.168.88.1/24  192.168.88.0  bridge     false    false    false     defconf\n\
-         10.0.2.15/24     10.0.2.0      ether1     true     false    false     -\n\
-         10.9.9.1/30      10.9.9.0      ether1     false    true     true      -\n\
+         address          network       interface  dynamic  invalid  disabled  comment  .id\n\
+         192.168.88.1/24  192.168.88.0  bridge     false    false    false     defconf  *1\n\
+         10.0.2.15/24     10.0.2.0      ether1     true     false    false     -        *2\n\
+         10.9.9.1/30      10.9.9.0      ether1     false    true     true      -        *3\n\
          \n\
          IPv6 addresses: 1\n\
-         address                      interface  advertise  link-local  dynamic  invalid  disabled  comment\n\
-         fe80::a00:27ff:fea9:3f55/64  ether1     false      true        true     false    false     -"
+         address                      interface  advertise  link-local  dynamic  invalid  disabled  comment  .id\n\
+         fe80::a00:27ff:fea9:3f55/64  ether1     false      true        true     false    false     -        *1"
     );
     let s = out.json().unwrap();
     assert_eq!(s["ipv4"]["total"], json!(3));
@@ -58,7 +58,8 @@ fn both_families_by_default() {
             "dynamic",
             "invalid",
             "disabled",
-            "comment"
+            "comment",
+            ".id"
         ]
     );
     assert_eq!(calls[1].command, "/ipv6/address/print");

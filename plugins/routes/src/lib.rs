@@ -54,7 +54,7 @@ impl Plugin for Routes {
         let tool = Tool::reads(
             TOOL,
             "List IPv4 or IPv6 routes: dst-address, gateway, immediate-gw, distance, table, flags \
-             (X disabled, A active, D dynamic, C connect, S static), comment.",
+             (X disabled, A active, D dynamic, C connect, S static), comment, .id.",
             input,
         )
         .title("Routes")
