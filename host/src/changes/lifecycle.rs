@@ -46,15 +46,8 @@ impl ChangeControl {
     /// Keep a change that waits for confirmation: remove the router's safety net.
     pub async fn confirm(&self, id: &str, by: &str) -> ChangeResult {
         let target = self.router.target();
-        let prior = match self.store.plan(id) {
-            Ok(Some(row)) if row.router != target => {
-                return error(format!(
-                    "change {id} was made on router {}, not {target}",
-                    row.router
-                ));
-            }
-            Ok(Some(row)) => row.state,
-            Ok(None) => return error(format!("there is no change {id}")),
+        let prior = match self.own_row(id) {
+            Ok(row) => row.state,
             Err(e) => return error(e),
         };
         let from = ["awaiting-confirmation", "cut-off"];
@@ -108,10 +101,7 @@ impl ChangeControl {
 
     /// A plan of the writes that undo change `id`, as long as its items are as it left them.
     pub async fn rollback(&self, id: &str) -> Result<Proposal, String> {
-        let row = self
-            .store
-            .plan(id)?
-            .ok_or_else(|| format!("there is no change {id}; mikrotik_list_changes shows them"))?;
+        let row = self.own_row(id)?;
         if row.state == "cut-off" {
             return Err(format!(
                 "change {id} cut the host off; the router reverts it by itself at {}",
@@ -122,13 +112,6 @@ impl ChangeControl {
             return Err(format!(
                 "change {id} is {}: there is nothing of it on the router to roll back",
                 row.state
-            ));
-        }
-        if row.router != self.router.target() {
-            return Err(format!(
-                "change {id} was made on router {}, not {}",
-                row.router,
-                self.router.target()
             ));
         }
         let steps: Vec<Step> = serde_json::from_str(&row.steps)

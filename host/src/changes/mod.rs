@@ -303,21 +303,11 @@ impl ChangeControl {
     /// A pending plan of `tool` made earlier (the opaque handle of an input-required result),
     /// for [`Self::decide`].
     pub fn pending(&self, plan_id: &str, tool: &str) -> Result<Proposal, String> {
-        let row = self
-            .store
-            .plan(plan_id)?
-            .ok_or_else(|| format!("there is no plan {plan_id}"))?;
+        let row = self.own_row(plan_id)?;
         if row.tool != tool {
             return Err(format!(
                 "plan {plan_id} belongs to a call of {}, not {tool}",
                 row.tool
-            ));
-        }
-        if row.router != self.router.target() {
-            return Err(format!(
-                "plan {plan_id} was made for router {}, not {}",
-                row.router,
-                self.router.target()
             ));
         }
         let steps: Vec<Step> =
@@ -327,6 +317,21 @@ impl ChangeControl {
             text: describe(&row, &steps),
             structured: plan_json(&row, &steps),
         })
+    }
+
+    /// Plan or change `id` from the store, if it was made for this server's router.
+    fn own_row(&self, id: &str) -> Result<PlanRow, String> {
+        let row = self.store.plan(id)?.ok_or_else(|| {
+            format!("there is no plan or change {id}; mikrotik_list_changes shows them")
+        })?;
+        let target = self.router.target();
+        if row.router != target {
+            return Err(format!(
+                "{id} was made for router {}, not {target}",
+                row.router
+            ));
+        }
+        Ok(row)
     }
 
     /// Apply a waiting plan by id (the `mikrotik_apply_plan` tool).

@@ -42,6 +42,24 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_at ON events (at_ms);
 ";
 
+/// The columns [`plan_row`] reads, in its order.
+const PLAN_COLUMNS: &str = "id, created_ms, expires_ms, router, tool, steps, state, decided_by, outcome, net_until_ms, rolls_back";
+
+/// Run `UPDATE plans SET <set_where> AND state IN (<from>)` with `values` bound first and the
+/// states after them; how many rows changed (0 or 1).
+fn update_in_states(
+    conn: &Connection,
+    set_where: &str,
+    values: &[&dyn rusqlite::ToSql],
+    from: &[&str],
+) -> rusqlite::Result<usize> {
+    let placeholders = vec!["?"; from.len()].join(", ");
+    let sql = format!("UPDATE plans SET {set_where} AND state IN ({placeholders})");
+    let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+    all.extend(from.iter().map(|s| s as &dyn rusqlite::ToSql));
+    conn.execute(&sql, all.as_slice())
+}
+
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -192,16 +210,13 @@ impl AuditStore {
     ) -> Result<PlanRow, String> {
         let now = now_ms();
         let conn = self.conn();
-        let placeholders = vec!["?"; from.len()].join(", ");
-        let sql = format!(
-            "UPDATE plans SET state = ?1, decided_by = ?2, decided_ms = ?3 \
-             WHERE id = ?4 AND expires_ms > ?3 AND state IN ({placeholders})"
-        );
-        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&to, &by, &now, &id];
-        values.extend(from.iter().map(|s| s as &dyn rusqlite::ToSql));
-        let moved = conn
-            .execute(&sql, values.as_slice())
-            .map_err(|e| self.error("update the plan", e))?;
+        let moved = update_in_states(
+            &conn,
+            "state = ?1, decided_by = ?2, decided_ms = ?3 WHERE id = ?4 AND expires_ms > ?3",
+            &[&to, &by, &now, &id],
+            from,
+        )
+        .map_err(|e| self.error("update the plan", e))?;
         let row = Self::load(&conn, id).map_err(|e| self.error("read the plan", e))?;
         match row {
             Some(row) if moved == 1 => Ok(row),
@@ -255,13 +270,7 @@ impl AuditStore {
     /// expire, changes do not); the stored row when it moved, else why not.
     pub fn move_change(&self, id: &str, from: &[&str], to: &str) -> Result<PlanRow, String> {
         let conn = self.conn();
-        let placeholders = vec!["?"; from.len()].join(", ");
-        let sql =
-            format!("UPDATE plans SET state = ?1 WHERE id = ?2 AND state IN ({placeholders})");
-        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&to, &id];
-        values.extend(from.iter().map(|s| s as &dyn rusqlite::ToSql));
-        let moved = conn
-            .execute(&sql, values.as_slice())
+        let moved = update_in_states(&conn, "state = ?1 WHERE id = ?2", &[&to, &id], from)
             .map_err(|e| self.error("update the change", e))?;
         match Self::load(&conn, id).map_err(|e| self.error("read the change", e))? {
             Some(row) if moved == 1 => Ok(row),
@@ -276,7 +285,7 @@ impl AuditStore {
 
     fn load(conn: &Connection, id: &str) -> rusqlite::Result<Option<PlanRow>> {
         conn.query_row(
-            "SELECT id, created_ms, expires_ms, router, tool, steps, state, decided_by, outcome, net_until_ms, rolls_back FROM plans WHERE id = ?1",
+            &format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"),
             params![id],
             plan_row,
         )
@@ -292,10 +301,9 @@ impl AuditStore {
     pub fn plans(&self, limit: usize) -> Result<Vec<PlanRow>, String> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare(
-                "SELECT id, created_ms, expires_ms, router, tool, steps, state, decided_by, outcome, net_until_ms, rolls_back FROM plans \
-                 ORDER BY created_ms DESC LIMIT ?1",
-            )
+            .prepare(&format!(
+                "SELECT {PLAN_COLUMNS} FROM plans ORDER BY created_ms DESC LIMIT ?1"
+            ))
             .map_err(|e| self.error("list plans", e))?;
         stmt.query_map(params![limit as i64], plan_row)
             .and_then(Iterator::collect)
