@@ -60,15 +60,18 @@ impl Tools {
     /// Whether a call of `name` may be abandoned midway: not when it may send writes (a host
     /// tool, or any tool under `--writes allow`, which applies without asking).
     pub fn cancellable(&self, name: &str) -> bool {
-        let host = self
-            .list
-            .iter()
-            .any(|t| t.name == name && t.plugin == "host");
         let applies = self
             .changes
             .as_ref()
             .is_some_and(|c| c.policy() == WritePolicy::Allow);
-        !host && !applies
+        !self.is_host_tool(name) && !applies
+    }
+
+    /// Whether `name` is one of the host's own tools in this server's list.
+    fn is_host_tool(&self, name: &str) -> bool {
+        self.list
+            .iter()
+            .any(|t| t.name == name && t.plugin == "host")
     }
 
     pub fn changes(&self) -> Option<&ChangeControl> {
@@ -84,10 +87,7 @@ impl Tools {
         by: &str,
     ) -> Result<Outcome, ToolError> {
         if let Some(changes) = &self.changes
-            && self
-                .list
-                .iter()
-                .any(|t| t.name == name && t.plugin == "host")
+            && self.is_host_tool(name)
         {
             return self.host_tool(changes, name, &args, by).await;
         }

@@ -69,6 +69,16 @@ impl Applier<'_> {
         )
     }
 
+    /// [`Self::audit`], for a record nothing waits on: a failure to store it is logged.
+    fn note(&self, kind: &str, detail: Value) {
+        self.store.note(
+            Some(self.plan_id),
+            &self.router(),
+            kind,
+            &detail.to_string(),
+        );
+    }
+
     /// Fields of the targets that changed on the router since the plan; empty when none did.
     pub async fn drift(&self, steps: &[Step]) -> Result<Vec<String>, String> {
         let mut changed = Vec::new();
@@ -120,7 +130,7 @@ impl Applier<'_> {
         match self.drift(steps).await {
             Ok(changed) if changed.is_empty() => {}
             Ok(changed) => {
-                let _ = self.audit("drift", json!({ "changed": changed }));
+                self.note("drift", json!({ "changed": changed }));
                 return Sending::Done(refused(format!(
                     "Nothing was sent: the router changed since the plan was made.\n- {}\nMake a new plan from the router as it is now.",
                     changed.join("\n- ")
@@ -159,14 +169,14 @@ impl Applier<'_> {
             }
             match self.items.send(&write).await {
                 Ok(ret) => {
-                    let _ = self.audit("sent", json!({ "step": k + 1, "ret": ret }));
+                    self.note("sent", json!({ "step": k + 1, "ret": ret }));
                     if let (Some(placeholder), Some(id)) = (&step.write.placeholder, &ret) {
                         sent.ids.insert(placeholder.clone(), id.clone());
                     }
                     sent.rets.push(ret);
                 }
                 Err(e) => {
-                    let _ = self.audit("refused", json!({ "step": k + 1, "error": e }));
+                    self.note("refused", json!({ "step": k + 1, "error": e }));
                     failure = Some((k, e));
                     break;
                 }
@@ -191,7 +201,7 @@ impl Applier<'_> {
         let mut state = "failed";
         if let Some(until) = net_until_ms {
             if undone && self.net().disarm().await.is_ok() {
-                let _ = self.audit(
+                self.note(
                     "net-removed",
                     json!({ "why": "the change failed and was undone" }),
                 );
@@ -232,7 +242,7 @@ impl Applier<'_> {
         let source = net::script(self.plan_id, steps, &[], &HashMap::new(), self.menus);
         let until = now_ms() + after.as_millis() as i64;
         self.net().arm(&source, after).await?;
-        let _ = self.audit(
+        self.note(
             "net-armed",
             json!({ "fires_at": format_ms(until), "script": net::name(self.plan_id) }),
         );
@@ -290,15 +300,15 @@ impl Applier<'_> {
             for write in undo_writes {
                 let write = substitute(&without_redacted(write), ids);
                 let line = write_line(&write);
-                let _ = self.audit("reverting", json!({ "step": k + 1, "write": line }));
+                self.note("reverting", json!({ "step": k + 1, "write": line }));
                 match self.items.send(&write).await {
                     Ok(_) => {
-                        let _ = self.audit("reverted", json!({ "step": k + 1 }));
+                        self.note("reverted", json!({ "step": k + 1 }));
                         lines.push(format!("  {}. undone: {line}", k + 1));
                     }
                     Err(e) => {
                         undone = false;
-                        let _ = self.audit("revert-failed", json!({ "step": k + 1, "error": e }));
+                        self.note("revert-failed", json!({ "step": k + 1, "error": e }));
                         lines.push(format!("  {}. UNDO FAILED ({e}): {line}", k + 1));
                     }
                 }
@@ -324,7 +334,7 @@ impl Applier<'_> {
             let after = self.items.find(menu, id).await;
             line.push_str(&format!("\n   added {id}: {}", after_text(&after)));
             let after = after.ok().flatten().map(redact_item);
-            let _ = self.audit(
+            self.note(
                 "read-back",
                 json!({ "step": k + 1, "id": id, "after": after }),
             );
@@ -363,7 +373,7 @@ impl Applier<'_> {
                     line.push_str(&format!("\n   {name}: {}", after_text(&Ok(now.clone()))))
                 }
             }
-            let _ = self.audit(
+            self.note(
                 "read-back",
                 json!({ "step": k + 1, "id": name, "after": after.as_ref().ok().cloned().flatten().map(redact_item) }),
             );

@@ -16,10 +16,8 @@ use super::net::{self, Net};
 use super::plan::Step;
 use super::store::{PlanRow, format_ms, now_ms};
 use super::{ChangeControl, ChangeResult, Proposal, error};
+use crate::host_tools;
 use crate::plugin_host::policy::secrets::REDACTED;
-
-/// Name of the tool that rolls a change back.
-pub const ROLLBACK_TOOL: &str = "mikrotik_rollback_change";
 
 /// States of a change whose writes are on the router.
 const ON_ROUTER: &[&str] = &["applied", "kept", "confirmed", "awaiting-confirmation"];
@@ -63,8 +61,8 @@ impl ChangeControl {
         let disarmed = Net { items: &items, id }.disarm().await;
         match disarmed {
             Ok(true) => {
-                let _ = self.store.move_change(id, &["confirming"], "confirmed");
-                let _ = self.store.record(
+                self.leave_confirming(id, "confirmed");
+                self.store.note(
                     Some(id),
                     &target,
                     "confirmed",
@@ -78,24 +76,29 @@ impl ChangeControl {
                 )
             }
             Ok(false) => {
-                let _ = self
-                    .store
-                    .move_change(id, &["confirming"], "reverted-by-router");
-                let _ = self
-                    .store
-                    .record(Some(id), &target, "reverted-by-router", "{}");
+                self.leave_confirming(id, "reverted-by-router");
+                self.store
+                    .note(Some(id), &target, "reverted-by-router", "{}");
                 error(format!(
                     "Too late: the router's safety net fired at {} and the router reverted change {id} by itself. Make a new plan if the change is still wanted.",
                     Self::net_fires(&row)
                 ))
             }
             Err(e) => {
-                let _ = self.store.move_change(id, &["confirming"], &prior);
+                self.leave_confirming(id, &prior);
                 error(format!(
                     "Change {id} is not confirmed: the router's safety net could not be removed ({e}). The router still reverts it at {}; try again before then.",
                     Self::net_fires(&row)
                 ))
             }
+        }
+    }
+
+    /// Move change `id` on from `confirming` to `to` (the router already did what `to` says:
+    /// a failure to store it is logged).
+    fn leave_confirming(&self, id: &str, to: &str) {
+        if let Err(e) = self.store.move_change(id, &["confirming"], to) {
+            tracing::error!(change = id, to, "change state not stored: {e}");
         }
     }
 
@@ -163,7 +166,7 @@ impl ChangeControl {
         if writes.is_empty() {
             return Err(format!("change {id} has nothing to undo"));
         }
-        self.plan_rollback(ROLLBACK_TOOL, writes, Some(id.to_string()))
+        self.plan_rollback(host_tools::ROLLBACK, writes, Some(id.to_string()))
             .await
     }
 
@@ -216,31 +219,38 @@ impl ChangeControl {
             && ARMED.contains(&row.state.as_str())
         {
             let items = self.items();
-            let _ = Net {
+            let net = Net {
                 items: &items,
                 id: original,
+            };
+            if let Err(e) = net.disarm().await {
+                tracing::warn!(
+                    change = original,
+                    "rolled back, but its safety net {} could not be removed: {e}",
+                    net::name(original)
+                );
             }
-            .disarm()
-            .await;
         }
         if self
             .store
             .move_change(original, ON_ROUTER, "rolled-back")
             .is_ok()
         {
-            let _ = self
-                .store
-                .record(Some(original), &self.router.target(), "rolled-back", "{}");
+            self.store
+                .note(Some(original), &self.router.target(), "rolled-back", "{}");
         }
     }
 
-    /// Whether the router still has the safety net of change `id`; errors when it cannot say.
-    async fn armed(&self, id: &str) -> Result<bool, String> {
+    /// Names of the safety nets (`mcp-mikrotik-revert-…`) that `menu` holds on the router.
+    async fn nets(&self, menu: &str) -> Result<Vec<String>, String> {
         Ok(self
             .items()
-            .find("/system/scheduler", &net::name(id))
+            .print(menu, &[])
             .await?
-            .is_some())
+            .into_iter()
+            .filter_map(|r| r.get("name").cloned())
+            .filter(|n| n.starts_with(net::PREFIX))
+            .collect())
     }
 
     /// Recent changes of this router with their state (pending plans included).
@@ -256,35 +266,32 @@ impl ChangeControl {
             "CHANGE", "STATE", "CREATED", "TOOL"
         )];
         let mut list = Vec::new();
-        let mut unreachable: Option<String> = None;
-        for mut row in rows.into_iter().filter(|r| r.router == target) {
-            // The router's clock and the scheduler's second granularity decide when the net
-            // fires, not ours: ask the router whether it is still armed.
-            let mut unchecked = unreachable.clone();
-            if unchecked.is_none()
-                && matches!(row.state.as_str(), "awaiting-confirmation" | "cut-off")
-            {
-                match self.armed(&row.id).await {
-                    Ok(true) => {}
-                    Ok(false) => {
+        let rows: Vec<PlanRow> = rows.into_iter().filter(|r| r.router == target).collect();
+        let waiting =
+            |row: &PlanRow| matches!(row.state.as_str(), "awaiting-confirmation" | "cut-off");
+        // The router's clock and the scheduler's second granularity decide when a net fires,
+        // not ours: ask the router (once) which nets are still armed.
+        let armed = if rows.iter().any(waiting) {
+            self.nets("/system/scheduler").await
+        } else {
+            Ok(Vec::new())
+        };
+        for mut row in rows {
+            let mut unchecked = None;
+            if waiting(&row) {
+                match &armed {
+                    Ok(names) if names.contains(&net::name(&row.id)) => {}
+                    Ok(_) => {
                         if let Ok(moved) =
                             self.store
                                 .move_change(&row.id, &[&row.state], "reverted-by-router")
                         {
-                            let _ = self.store.record(
-                                Some(&row.id),
-                                &target,
-                                "reverted-by-router",
-                                "{}",
-                            );
+                            self.store
+                                .note(Some(&row.id), &target, "reverted-by-router", "{}");
                             row = moved;
                         }
                     }
-                    Err(e) => {
-                        // One unanswered question is enough: do not wait for each row.
-                        unreachable = Some(e.clone());
-                        unchecked = Some(e);
-                    }
+                    Err(e) => unchecked = Some(e),
                 }
             }
             if row.state == "pending" && row.expires_ms <= now {
@@ -355,14 +362,8 @@ impl ChangeControl {
     /// nets of changes still awaiting their fate are left to fire. One line per finding.
     pub async fn clean_up(&self) -> Result<Vec<String>, String> {
         let items = self.items();
-        let named = |rows: Vec<super::items::Item>| -> Vec<String> {
-            rows.into_iter()
-                .filter_map(|r| r.get("name").cloned())
-                .filter(|n| n.starts_with(net::PREFIX))
-                .collect()
-        };
-        let entries = named(items.print("/system/scheduler", &[]).await?);
-        let scripts = named(items.print("/system/script", &[]).await?);
+        let entries = self.nets("/system/scheduler").await?;
+        let scripts = self.nets("/system/script").await?;
         let mut found = Vec::new();
         for name in entries
             .iter()

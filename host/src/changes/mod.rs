@@ -38,6 +38,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::host_tools::APPLY_PLAN;
 use crate::plugin_host::RecordedWrite;
 use crate::routeros::{ClientConfig, Router};
 use apply::{Applier, Sending};
@@ -45,9 +46,6 @@ use items::Items;
 use menus::Menus;
 use plan::{Step, carries_secrets, item_summary, redacted, write_line};
 use store::{AuditStore, PlanRow, format_ms, now_ms};
-
-/// Name of the host's tool that applies a plan by id.
-pub const APPLY_TOOL: &str = crate::host_tools::APPLY_PLAN;
 
 /// What the operator lets tools do to the router.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -358,7 +356,7 @@ impl ChangeControl {
         };
         let target = self.router.target();
         if row.router != target {
-            let _ = self.store.finish(plan_id, "refused");
+            self.store.finish(plan_id, "refused");
             return error(format!(
                 "plan {plan_id} was made for router {}, not {target}. Nothing was sent.",
                 row.router
@@ -374,7 +372,7 @@ impl ChangeControl {
             None => match serde_json::from_str::<Vec<Step>>(&row.steps) {
                 Ok(steps) if !carries_redacted(&steps) => steps,
                 Ok(_) => {
-                    let _ = self.store.finish(plan_id, "refused");
+                    self.store.finish(plan_id, "refused");
                     return error(format!(
                         "plan {plan_id} sets a secret value, which is never stored; apply it from the server process that made it, or make a new plan. Nothing was sent."
                     ));
@@ -382,7 +380,7 @@ impl ChangeControl {
                 Err(e) => return error(format!("plan {plan_id} cannot be read: {e}")),
             },
         };
-        let _ = self.store.record(
+        self.store.note(
             Some(plan_id),
             &target,
             "accepted",
@@ -399,7 +397,7 @@ impl ChangeControl {
         };
         let applied = match applier.send(&steps).await {
             Sending::Done(applied) => {
-                let _ = self.store.finish(plan_id, applied.state);
+                self.store.finish(plan_id, applied.state);
                 applied
             }
             Sending::Sent(sent) => {
@@ -431,7 +429,7 @@ impl ChangeControl {
         if let Err(why) = self.store.transition(&proposal.id, &["pending"], state, by) {
             return error(why);
         }
-        let _ = self.store.record(
+        self.store.note(
             Some(&proposal.id),
             &self.router.target(),
             state,
@@ -452,11 +450,11 @@ impl ChangeControl {
     fn waiting(&self, proposal: &Proposal) -> ChangeResult {
         let how = match self.cfg.apply_plans {
             ApplyPlans::Model => format!(
-                "Show this plan to the person. Only if they agree, call {APPLY_TOOL} with plan_id \"{}\".",
+                "Show this plan to the person. Only if they agree, call {APPLY_PLAN} with plan_id \"{}\".",
                 proposal.id
             ),
             ApplyPlans::Person => format!(
-                "A person must approve it in a terminal: `mcp-mikrotik plan approve {}`; then call {APPLY_TOOL} with plan_id \"{}\".",
+                "A person must approve it in a terminal: `mcp-mikrotik plan approve {}`; then call {APPLY_PLAN} with plan_id \"{}\".",
                 proposal.id, proposal.id
             ),
         };

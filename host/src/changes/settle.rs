@@ -52,12 +52,12 @@ impl ChangeControl {
         };
         let Some(until) = sent.net_until_ms else {
             let applied = applier.report(steps, sent).await;
-            let _ = self.store.settle(id, "applied", &outcome(&applied), None);
+            self.store.settle(id, "applied", &outcome(&applied), None);
             return applied;
         };
         let fires = format_ms(until);
         if let Err(e) = self.login_check().await {
-            let _ = self.store.record(
+            self.store.note(
                 Some(id),
                 &self.router.target(),
                 "login-check",
@@ -69,7 +69,7 @@ impl ChangeControl {
                 steps.len(),
                 self.router.target()
             );
-            let _ = self.store.settle(id, "cut-off", "{}", Some(until));
+            self.store.settle(id, "cut-off", "{}", Some(until));
             return Applied {
                 ok: false,
                 state: "cut-off",
@@ -77,7 +77,7 @@ impl ChangeControl {
                 text,
             };
         }
-        let _ = self.store.record(
+        self.store.note(
             Some(id),
             &self.router.target(),
             "login-check",
@@ -118,20 +118,16 @@ impl ChangeControl {
                 )
             }
         };
-        let _ = self.store.record(
+        self.store.note(
             Some(id),
             &self.router.target(),
             state,
             &json!({ "note": note }).to_string(),
         );
         let net_until = (state == "awaiting-confirmation").then_some(until);
-        let _ = self.store.settle(id, state, &outcome(&applied), net_until);
+        self.store.settle(id, state, &outcome(&applied), net_until);
         applied.ok = state != "reverted-by-router";
-        applied.state = match state {
-            "kept" => "kept",
-            "reverted-by-router" => "reverted-by-router",
-            _ => "awaiting-confirmation",
-        };
+        applied.state = state;
         applied.structured["state"] = json!(state);
         if let Some(until) = net_until {
             applied.structured["reverts_at"] = json!(format_ms(until));

@@ -1,7 +1,10 @@
 //! The audit database: every plan, decision, write (before it is sent and after), read-back,
-//! safety-net step, revert, confirmation and rollback, in embedded SQLite (`<state dir>/audit.sqlite3`, WAL). Several server processes may
-//! share it: a plan is claimed for applying by one atomic update, so it is single-use across
-//! processes. Nothing stored here holds a secret value.
+//! safety-net step, revert, confirmation and rollback, in embedded SQLite
+//! (`<state dir>/audit.sqlite3`, WAL). Several server processes may share it: a plan is
+//! claimed for applying by one atomic update, so it is single-use across processes. Nothing
+//! stored here holds a secret value. A record that must exist before its write is sent is
+//! returned as a `Result` ([`AuditStore::record`]); one written after the fact that cannot be
+//! stored is logged as lost ([`AuditStore::note`]).
 //!
 //! Calls are synchronous and short (one small transaction on a local file); the busy timeout
 //! covers another process holding the write lock.
@@ -180,6 +183,14 @@ impl AuditStore {
             .map_err(|e| self.error("record an event", e))
     }
 
+    /// [`Self::record`], for a record nothing waits on (what it describes has happened): if
+    /// it cannot be stored, that is logged rather than returned.
+    pub fn note(&self, plan_id: Option<&str>, router: &str, kind: &str, detail: &str) {
+        if let Err(e) = self.record(plan_id, router, kind, detail) {
+            tracing::error!(plan = plan_id, kind, detail, "audit record lost: {e}");
+        }
+    }
+
     /// Store a new pending plan (and its `planned` record) in one transaction.
     pub fn insert_plan(&self, plan: &PlanRow, detail: &str) -> Result<(), String> {
         let mut conn = self.conn();
@@ -238,32 +249,30 @@ impl AuditStore {
         }
     }
 
-    /// Set a plan's final state.
-    pub fn finish(&self, id: &str, state: &str) -> Result<(), String> {
-        self.conn()
-            .execute(
-                "UPDATE plans SET state = ?1 WHERE id = ?2",
-                params![state, id],
-            )
-            .map(drop)
-            .map_err(|e| self.error("update the plan", e))
+    /// Set a plan's final state (what it describes has happened: a failure is logged).
+    pub fn finish(&self, id: &str, state: &str) {
+        let stored = self.conn().execute(
+            "UPDATE plans SET state = ?1 WHERE id = ?2",
+            params![state, id],
+        );
+        self.log_lost_state(id, state, stored);
     }
 
-    /// Record how an apply ended: the final state, the outcome and when the net fires.
-    pub fn settle(
-        &self,
-        id: &str,
-        state: &str,
-        outcome: &str,
-        net_until_ms: Option<i64>,
-    ) -> Result<(), String> {
-        self.conn()
-            .execute(
-                "UPDATE plans SET state = ?1, outcome = ?2, net_until_ms = ?3 WHERE id = ?4",
-                params![state, outcome, net_until_ms, id],
-            )
-            .map(drop)
-            .map_err(|e| self.error("update the change", e))
+    /// Record how an apply ended: the final state, the outcome and when the net fires (a
+    /// failure is logged).
+    pub fn settle(&self, id: &str, state: &str, outcome: &str, net_until_ms: Option<i64>) {
+        let stored = self.conn().execute(
+            "UPDATE plans SET state = ?1, outcome = ?2, net_until_ms = ?3 WHERE id = ?4",
+            params![state, outcome, net_until_ms, id],
+        );
+        self.log_lost_state(id, state, stored);
+    }
+
+    fn log_lost_state(&self, id: &str, state: &str, stored: rusqlite::Result<usize>) {
+        if let Err(e) = stored {
+            let e = self.error("update the change", e);
+            tracing::error!(plan = id, state, "change state not stored: {e}");
+        }
     }
 
     /// Move an applied change from one of `from` states to `to`, atomically (no expiry: plans
